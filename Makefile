@@ -1,0 +1,157 @@
+# oauth2-fcgi: one non-recursive Makefile.
+#   make            programs in cgi-bin/ and tools/
+#   make SAN=1      the same with ASan+UBSan under san/
+#   make run | test | bench | fuzz | install | dist | clean
+
+PREFIX		?= /usr/local
+DESTDIR		?=
+V		?= 0
+SAN		?= 0
+
+ifeq ($(V),0)
+Q		= @
+else
+Q		=
+endif
+
+ifeq ($(SAN),1)
+OUT		= san
+SAN_CFLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		  -fno-sanitize-recover=undefined
+SAN_LDFLAGS	= -fsanitize=address,undefined
+OPT		= -O1 -g
+HARDEN		=
+else
+OUT		= .
+SAN_CFLAGS	=
+SAN_LDFLAGS	=
+OPT		= -O2 -g
+HARDEN		= -D_FORTIFY_SOURCE=2
+endif
+OBJ		= build/$(if $(filter 1,$(SAN)),san,std)
+
+PKGS		= libpq json-c libgcrypt
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN_CFLAGS	= -Wall -Wextra -Werror -pedantic -std=c11 \
+		  -Wstrict-prototypes -Wmissing-prototypes \
+		  -Wmissing-declarations -Wshadow -Wpointer-arith \
+		  -Wcast-qual -Wformat=2 -Wvla -Werror=format-security
+HARDEN_CFLAGS	= $(HARDEN) -fstack-protector-strong -fPIE
+FINAL_CFLAGS	= $(OPT) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(SAN_CFLAGS) \
+		  -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+FINAL_LDFLAGS	= -pie -Wl,-z,relro -Wl,-z,now $(SAN_LDFLAGS) $(LDFLAGS)
+FINAL_LIBS	= -lfcgi $(PKG_LIBS)
+
+COMMON_OBJ_NAMES += arena.o
+COMMON_OBJ_NAMES += str.o
+COMMON_OBJ_NAMES += urlenc.o
+COMMON_OBJ_NAMES += form.o
+COMMON_OBJ_NAMES += header.o
+COMMON_OBJ_NAMES += request.o
+COMMON_OBJ_NAMES += response.o
+COMMON_OBJ_NAMES += oerror.o
+COMMON_OBJ_NAMES += config.o
+COMMON_OBJ_NAMES += html.o
+COMMON_OBJ_NAMES += template.o
+COMMON_OBJ_NAMES += json.o
+COMMON_OBJ_NAMES += b64.o
+COMMON_OBJ_NAMES += crypto.o
+COMMON_OBJ_NAMES += password.o
+COMMON_OBJ_NAMES += pkce.o
+COMMON_OBJ_NAMES += scope.o
+COMMON_OBJ_NAMES += redirect_uri.o
+COMMON_OBJ_NAMES += openid.o
+COMMON_OBJ_NAMES += db.o
+COMMON_OBJ_NAMES += fcgi_loop.o
+COMMON_OBJ_NAMES += store_client.o
+COMMON_OBJ_NAMES += store_user.o
+COMMON_OBJ_NAMES += store_token.o
+COMMON_OBJ_NAMES += store_session.o
+COMMON_OBJ_NAMES += store_consent.o
+COMMON_OBJ_NAMES += clientauth.o
+COMMON_OBJ_NAMES += session.o
+COMMON_OBJ_NAMES += resource.o
+COMMON_OBJ_NAMES += login.o
+COMMON_OBJ_NAMES += migrate.o
+COMMON_OBJ	= $(addprefix $(OBJ)/common/,$(COMMON_OBJ_NAMES))
+COMMON_OBJ	+= $(OBJ)/gen/schema_embed.o
+SCHEMA		= $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
+LIB		= $(OBJ)/liboauth.a
+
+PROGS		+= authorize
+PROGS		+= token
+PROGS		+= me
+PROGS		+= get_user_info
+PROGS		+= revoke
+PROGS		+= introspect
+PROGS		+= grants
+PROGS		+= logout
+PROG_BINS	= $(patsubst %,$(OUT)/cgi-bin/%.fcgi,$(PROGS))
+CTL		= $(OUT)/tools/oauthctl
+
+UNIT_TESTS	= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS	= $(patsubst %,$(OBJ)/tests/%,$(UNIT_TESTS))
+
+all: $(PROG_BINS) $(CTL)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(FINAL_CFLAGS) -c -o $@ $<
+
+$(OBJ)/gen/schema_embed.c: $(SCHEMA) tools/embed-schema.sh
+	@mkdir -p $(dir $@)
+	$(Q)tools/embed-schema.sh $(SCHEMA) > $@
+
+$(OBJ)/gen/schema_embed.o: $(OBJ)/gen/schema_embed.c
+	$(Q)$(CC) $(FINAL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(OUT)/cgi-bin/%.fcgi: $(OBJ)/cgi-bin/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)
+
+$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl_client.o $(OBJ)/tools/ctl_user.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)
+
+$(OBJ)/tests/%: $(OBJ)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	$(Q)set -e; for t in $(UNIT_BINS); do echo "  UNIT    $$t"; $$t; done
+
+PYTEST		= /usr/bin/python3 -m pytest -q -p no:cacheprovider
+
+check-unit:
+	$(MAKE) unit
+	$(MAKE) SAN=1 unit
+
+test: all
+	$(MAKE) SAN=1 all
+	$(MAKE) unit
+	$(MAKE) SAN=1 unit
+	$(PYTEST) tests/integration
+	OAUTH_BINDIR=san $(PYTEST) tests/integration
+	OAUTH_SERVER=apache-fcgid $(PYTEST) tests/integration
+	OAUTH_SERVER=apache-cgi $(PYTEST) tests/integration
+	$(PYTEST) tests/browser
+
+run: all
+	tools/run.sh
+
+clean:
+	rm -rf build san cgi-bin/*.fcgi tools/oauthctl
+
+.PHONY: all unit check-unit test run clean
+.SECONDARY:
+
+-include $(shell find build -name '*.d' 2>/dev/null)

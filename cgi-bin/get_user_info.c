@@ -1,0 +1,125 @@
+/* get_user_info.c: GET|POST /user/get_user_info: QQ's profile API */
+#include "fcgi_loop.h"
+#include "json.h"
+#include "openid.h"
+#include "resource.h"
+
+static void
+reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
+    struct str cb)
+{
+	json_object	*o = json_object_new_object();
+	int		 status = 200;	/* QQ answers errors with 200 */
+
+	json_object_object_add(o, "ret", json_object_new_int(oerr_qq(e)));
+	json_object_object_add(o, "msg", json_object_new_string(oerr_desc(e)));
+	if (e->code == OERR_TEMPORARILY_UNAVAILABLE ||
+	    e->code == OERR_SERVER_ERROR || e->code == OERR_METHOD_NOT_ALLOWED ||
+	    e->code == OERR_TOO_LARGE)
+		status = oerr_status(e->code);
+	else if (bearer) {
+		/* RFC 6750 §3.1 when the token came in the header. */
+		status = oerr_status(e->code);
+		resource_challenge(c, e);
+	} else if (c->req.err != REQ_OK)
+		status = 400;
+	if (e->code == OERR_METHOD_NOT_ALLOWED)
+		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
+	json_reply(&c->resp, status, o,
+	    jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN, cb);
+	json_object_put(o);
+}
+
+static void
+add(json_object *o, const char *k, struct str v)
+{
+	json_object_object_add(o, k, json_str(v));
+}
+
+static void
+get_user_info(struct ctx *c)
+{
+	struct token_row	 t;
+	struct oerror		 e = { 0 };
+	struct str		 cb = STR_NULL, key, oid, avatar;
+	struct scopes		 sc;
+	json_object		*o;
+	char			 want[OPENID_LEN + 1];
+	int			 bearer = 0, jsonp = 0;
+
+	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
+		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
+		goto fail;
+	}
+	if (c->req.err != REQ_OK) {
+		if (c->req.err == REQ_TOO_LARGE)
+			OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
+		else
+			OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
+			    "malformed request parameters");
+		goto fail;
+	}
+	if (resource_callback(c, &jsonp, &cb, &e)) {
+		c->req.err = REQ_BAD_ENCODING;
+		goto fail;
+	}
+	if (resource_token(c, &t, &bearer, &e))
+		goto fail;
+	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
+	case FORM_ONE:
+		break;
+	case FORM_DUP:
+		OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
+		    "oauth_consumer_key repeated");
+		goto fail;
+	default:
+		OERR_SET(&e, OERR_INVALID_REQUEST, 100001,
+		    "missing oauth_consumer_key");
+		goto fail;
+	}
+	if (!str_eq(key, t.client_id)) {
+		OERR_SET(&e, OERR_INVALID_TOKEN, 100031,
+		    "token was not issued to this oauth_consumer_key");
+		goto fail;
+	}
+	if (req_param(&c->req, "openid", &oid) != FORM_ONE) {
+		OERR_SET(&e, OERR_INVALID_REQUEST, 100050,
+		    "missing or repeated openid");
+		goto fail;
+	}
+	if (t.user_id == 0 || openid_make(c->cfg.key, c->cfg.keylen,
+	    t.client_id, t.user_id, want) ||
+	    !str_eq_ct(oid, str_c(want))) {
+		OERR_SET(&e, OERR_INVALID_TOKEN, 100050,
+		    "openid does not match the token");
+		goto fail;
+	}
+	if (scope_parse(&sc, t.scope) || !scope_has(&sc, STR_LIT("get_user_info"))) {
+		OERR_SET(&e, OERR_INSUFFICIENT_SCOPE, 100030,
+		    "the user did not grant get_user_info");
+		goto fail;
+	}
+	avatar = t.avatar;
+	o = json_object_new_object();
+	json_object_object_add(o, "ret", json_object_new_int(0));
+	json_object_object_add(o, "msg", json_object_new_string(""));
+	add(o, "nickname", t.nickname);
+	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
+	add(o, "figureurl", avatar);
+	add(o, "figureurl_1", avatar);
+	add(o, "figureurl_2", avatar);
+	add(o, "figureurl_qq_1", avatar);
+	add(o, "figureurl_qq_2", avatar);
+	json_reply(&c->resp, 200, o, jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN,
+	    cb);
+	json_object_put(o);
+	return;
+fail:
+	reply_error(c, &e, bearer, jsonp, cb);
+}
+
+int
+main(void)
+{
+	return fcgi_main("get_user_info", get_user_info);
+}

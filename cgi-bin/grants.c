@@ -1,0 +1,177 @@
+/* grants.c: /user/grants: a user's authorized clients, revoke, password */
+#include <stdio.h>
+
+#include "crypto.h"
+#include "fcgi_loop.h"
+#include "login.h"
+#include "password.h"
+#include "session.h"
+
+#define GRANTS_MAX	100
+
+static void
+login_form(struct ctx *c, int status, const char *err, struct str name)
+{
+	struct tvars	*v = tvars_new(&c->a, NULL);
+
+	session_login_form(c, v, "/user/grants");
+	tvars_set(v, "username", name);
+	if (err != NULL)
+		tvars_setc(v, err, "1");
+	if (status == 429)
+		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
+	page_render(c, status, "login", v);
+}
+
+static void
+grants_page(struct ctx *c, const struct user *u, const char *hash,
+    const char *msg)
+{
+	struct tvars		*v = tvars_new(&c->a, NULL), *item;
+	struct grant_row	 rows[GRANTS_MAX];
+	long			 i, n;
+
+	if ((n = store_consent_list(&c->db, &c->a, u->id, rows,
+	    GRANTS_MAX)) < 0) {
+		page_db_failure(c);
+		return;
+	}
+	tvars_setc(v, "action", "/user/grants");
+	tvars_set(v, "csrf", csrf_make(c, "grants", str_c(hash), STR_NULL));
+	tvars_set(v, "nickname", u->nickname.n ? u->nickname : u->username);
+	tvars_set(v, "avatar", u->avatar);
+	tvars_set(v, "username", u->username);
+	if (msg != NULL)
+		tvars_setc(v, msg, "1");
+	for (i = 0; i < n; i++) {
+		item = tvars_add_item(v, "grants");
+		tvars_set(item, "client_id", rows[i].client_id);
+		tvars_set(item, "client_name", rows[i].client_name);
+		tvars_set(item, "client_website", rows[i].client_website);
+		tvars_set(item, "scopes", rows[i].scopes);
+		tvars_set(item, "granted_at", rows[i].granted_at);
+	}
+	page_render(c, msg && msg[0] == 'e' ? 400 : 200, "grants", v);
+}
+
+static void
+do_login(struct ctx *c)
+{
+	struct str	 name = STR_NULL, pw = STR_NULL;
+	struct user	 u;
+	const char	*hash;
+
+	req_param(&c->req, "username", &name);
+	if (!session_login_form_ok(c)) {
+		login_form(c, 403, "err_csrf", name);
+		return;
+	}
+	if (req_param(&c->req, "password", &pw) != FORM_ONE) {
+		login_form(c, 200, "err_bad_login", name);
+		return;
+	}
+	switch (login_check(c, name, pw, &u)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		login_form(c, 200, "err_bad_login", name);
+		return;
+	case LOGIN_THROTTLED:
+		login_form(c, 429, "err_throttled", name);
+		return;
+	default:
+		page_db_failure(c);
+		return;
+	}
+	if (session_start(c, u.id, &hash)) {
+		page_db_failure(c);
+		return;
+	}
+	grants_page(c, &u, hash, NULL);
+}
+
+static void
+do_password(struct ctx *c, const struct user *u, const char *hash)
+{
+	struct str	 old, new;
+	char		*phc;
+
+	if (req_param(&c->req, "old_password", &old) != FORM_ONE ||
+	    req_param(&c->req, "new_password", &new) != FORM_ONE ||
+	    new.n < 8 || !password_verify(old, u->password_hash)) {
+		grants_page(c, u, hash, "err_password");
+		return;
+	}
+	if ((phc = password_hash(&c->a, new)) == NULL ||
+	    store_user_set_password(&c->db, u->id, phc) ||
+	    store_session_delete_others(&c->db, u->id, hash)) {
+		page_db_failure(c);
+		return;
+	}
+	grants_page(c, u, hash, "msg_password_changed");
+}
+
+static void
+grants(struct ctx *c)
+{
+	struct str	 op = STR_NULL, token, client;
+	struct user	 u;
+	const char	*hash;
+	int		 rc;
+
+	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
+		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
+		resp_plain(&c->resp, 405, "method not allowed");
+		return;
+	}
+	if (c->req.err != REQ_OK) {
+		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
+		    "malformed request");
+		return;
+	}
+	if (req_is(&c->req, "POST"))
+		req_param(&c->req, "op", &op);
+	if (str_eq_c(op, "login")) {
+		do_login(c);
+		return;
+	}
+	if ((rc = session_current(c, &u, &hash)) == -1) {
+		page_db_failure(c);
+		return;
+	}
+	if (rc == 1) {
+		login_form(c, 200, NULL, STR_NULL);
+		return;
+	}
+	if (op.n == 0) {
+		grants_page(c, &u, hash, NULL);
+		return;
+	}
+	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
+	    request_cross_site(c) ||
+	    !csrf_check(c, "grants", str_c(hash), STR_NULL, token)) {
+		resp_plain(&c->resp, 403, "the form expired or came from "
+		    "another site");
+		return;
+	}
+	if (str_eq_c(op, "password")) {
+		do_password(c, &u, hash);
+		return;
+	}
+	if (!str_eq_c(op, "revoke") ||
+	    req_param(&c->req, "client_id", &client) != FORM_ONE) {
+		resp_plain(&c->resp, 400, "bad request");
+		return;
+	}
+	if (store_grant_revoke(&c->db, u.id, client)) {
+		page_db_failure(c);
+		return;
+	}
+	grants_page(c, &u, hash, "msg_revoked");
+}
+
+int
+main(void)
+{
+	return fcgi_main("grants", grants);
+}

@@ -1,0 +1,71 @@
+/* introspect.c: POST /oauth2.0/introspect: token introspection (RFC 7662) */
+#include "clientauth.h"
+#include "crypto.h"
+#include "fcgi_loop.h"
+#include "json.h"
+#include "openid.h"
+
+static void
+introspect(struct ctx *c)
+{
+	struct oerror		 e = { 0 };
+	struct client		 cl;
+	struct token_row	 t;
+	struct str		 tok, hint;
+	json_object		*o;
+	char			 sub[OPENID_LEN + 1];
+	int			 rc = 1;
+
+	if (!req_is(&c->req, "POST")) {
+		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
+		goto fail;
+	}
+	if (c->req.err != REQ_OK) {
+		OERR_SET(&e, c->req.err == REQ_TOO_LARGE ? OERR_TOO_LARGE :
+		    OERR_INVALID_REQUEST, 0, "malformed request");
+		goto fail;
+	}
+	if (req_param(&c->req, "token", &tok) != FORM_ONE ||
+	    req_param(&c->req, "token_type_hint", &hint) == FORM_DUP) {
+		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
+		    "token is missing or repeated");
+		goto fail;
+	}
+	if (client_authenticate(c, 0, &cl, &e))
+		goto fail;
+	if (tok.n <= 512 && (rc = store_token_get(&c->db, &c->a,
+	    crypto_digest_param(&c->a, tok), &t)) == -1) {
+		oerror_from_db(c, &e);
+		goto fail;
+	}
+	o = json_object_new_object();
+	/* A client learns only about its own live tokens (RFC 7662 §2.2). */
+	if (rc != 0 || t.revoked || !t.live || !str_eq(t.client_id, cl.id)) {
+		json_object_object_add(o, "active", json_object_new_boolean(0));
+	} else {
+		json_object_object_add(o, "active", json_object_new_boolean(1));
+		json_object_object_add(o, "scope", json_str(t.scope));
+		json_object_object_add(o, "client_id", json_str(t.client_id));
+		json_object_object_add(o, "token_type", json_object_new_string(
+		    t.kind == 'a' ? "Bearer" : "refresh_token"));
+		json_object_object_add(o, "exp", json_object_new_int64(t.exp));
+		json_object_object_add(o, "iat", json_object_new_int64(t.iat));
+		json_object_object_add(o, "iss",
+		    json_object_new_string(c->cfg.issuer));
+		if (t.user_id > 0 && openid_make(c->cfg.key, c->cfg.keylen,
+		    t.client_id, t.user_id, sub) == 0)
+			json_object_object_add(o, "sub",
+			    json_object_new_string(sub));
+	}
+	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
+	json_object_put(o);
+	return;
+fail:
+	oerror_reply_json(c, &e, "POST");
+}
+
+int
+main(void)
+{
+	return fcgi_main("introspect", introspect);
+}

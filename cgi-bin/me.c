@@ -1,0 +1,103 @@
+/* me.c: GET /oauth2.0/me: the openid of an access token, QQ's JSONP */
+#include "fcgi_loop.h"
+#include "json.h"
+#include "openid.h"
+#include "resource.h"
+
+static void
+reply(struct ctx *c, json_object *o, int status, int jsonp, struct str cb)
+{
+	struct str	fmt;
+	enum json_fmt	f = JSON_QQ_CALLBACK;
+
+	if (req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
+	    str_eq_c(fmt, "json"))
+		f = JSON_PLAIN;
+	else if (jsonp)
+		f = JSON_NAMED_CALLBACK;
+	json_reply(&c->resp, status, o, f, cb);
+}
+
+static void
+reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
+    struct str cb)
+{
+	json_object	*o = json_object_new_object();
+	int		 status = 200;	/* QQ answers errors with 200 */
+
+	json_object_object_add(o, "error", json_object_new_int(oerr_qq(e)));
+	json_object_object_add(o, "error_description",
+	    json_object_new_string(oerr_desc(e)));
+	if (e->code == OERR_TEMPORARILY_UNAVAILABLE ||
+	    e->code == OERR_SERVER_ERROR || e->code == OERR_METHOD_NOT_ALLOWED ||
+	    e->code == OERR_TOO_LARGE)
+		status = oerr_status(e->code);
+	else if (bearer) {
+		/* RFC 6750 §3.1 when the token came in the header. */
+		status = oerr_status(e->code);
+		resource_challenge(c, e);
+	} else if (c->req.err != REQ_OK)
+		status = 400;
+	if (e->code == OERR_METHOD_NOT_ALLOWED)
+		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
+	reply(c, o, status, jsonp, cb);
+	json_object_put(o);
+}
+
+static void
+me(struct ctx *c)
+{
+	struct token_row	 t;
+	struct oerror		 e = { 0 };
+	struct str		 cb = STR_NULL, v;
+	json_object		*o;
+	char			 id[OPENID_LEN + 1];
+	int			 bearer = 0, jsonp = 0;
+
+	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
+		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
+		goto fail;
+	}
+	if (c->req.err != REQ_OK) {
+		if (c->req.err == REQ_TOO_LARGE)
+			OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
+		else
+			OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
+			    "malformed request parameters");
+		goto fail;
+	}
+	if (resource_callback(c, &jsonp, &cb, &e)) {
+		c->req.err = REQ_BAD_ENCODING;	/* a 400, not QQ's 200 */
+		goto fail;
+	}
+	if (resource_token(c, &t, &bearer, &e))
+		goto fail;
+	if (t.user_id == 0) {
+		OERR_SET(&e, OERR_INVALID_TOKEN, 100016,
+		    "token has no user (client_credentials)");
+		goto fail;
+	}
+	if (openid_make(c->cfg.key, c->cfg.keylen, t.client_id, t.user_id, id)) {
+		OERR_SET(&e, OERR_SERVER_ERROR, 0, NULL);
+		goto fail;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "client_id", json_str(t.client_id));
+	json_object_object_add(o, "openid", json_object_new_string(id));
+	if (req_param(&c->req, "unionid", &v) == FORM_ONE &&
+	    str_eq_c(v, "1") &&
+	    unionid_make(c->cfg.key, c->cfg.keylen, t.owner, t.user_id,
+	    id) == 0)
+		json_object_object_add(o, "unionid", json_object_new_string(id));
+	reply(c, o, 200, jsonp, cb);
+	json_object_put(o);
+	return;
+fail:
+	reply_error(c, &e, bearer, jsonp, cb);
+}
+
+int
+main(void)
+{
+	return fcgi_main("me", me);
+}

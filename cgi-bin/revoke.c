@@ -1,0 +1,47 @@
+/* revoke.c: POST /oauth2.0/revoke: token revocation (RFC 7009) */
+#include "clientauth.h"
+#include "crypto.h"
+#include "fcgi_loop.h"
+
+static void
+revoke(struct ctx *c)
+{
+	struct oerror	e = { 0 };
+	struct client	cl;
+	struct str	tok, hint;
+
+	if (!req_is(&c->req, "POST")) {
+		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
+		goto fail;
+	}
+	if (c->req.err != REQ_OK) {
+		OERR_SET(&e, c->req.err == REQ_TOO_LARGE ? OERR_TOO_LARGE :
+		    OERR_INVALID_REQUEST, 0, "malformed request");
+		goto fail;
+	}
+	if (req_param(&c->req, "token", &tok) != FORM_ONE ||
+	    req_param(&c->req, "token_type_hint", &hint) == FORM_DUP) {
+		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
+		    "token is missing or repeated");
+		goto fail;
+	}
+	if (client_authenticate(c, 1, &cl, &e))
+		goto fail;
+	/* RFC 7009 §2.2: unknown tokens are not an error. */
+	if (tok.n <= 512 && store_token_revoke(&c->db,
+	    crypto_digest_param(&c->a, tok), cl.id)) {
+		oerror_from_db(c, &e);
+		goto fail;
+	}
+	resp_text(&c->resp, 200, "application/json;charset=UTF-8",
+	    STR_LIT(""));
+	return;
+fail:
+	oerror_reply_json(c, &e, "POST");
+}
+
+int
+main(void)
+{
+	return fcgi_main("revoke", revoke);
+}

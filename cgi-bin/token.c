@@ -1,0 +1,448 @@
+/* token.c: GET|POST /oauth2.0/token: the grant table of RFC 6749 */
+#include <stdio.h>
+
+#include "clientauth.h"
+#include "crypto.h"
+#include "fcgi_loop.h"
+#include "json.h"
+#include "login.h"
+#include "pkce.h"
+
+/* What a grant produced, for the reply. */
+struct issued {
+	struct str	access;
+	struct str	refresh;	/* empty: none */
+	struct str	scope;
+	long		expires_in;
+};
+
+struct grant_def {
+	const char	*name;
+	unsigned	 flag;
+	int		 public_ok;	/* public clients may use it */
+	int		 (*run)(struct ctx *, const struct client *,
+			    struct issued *, struct oerror *);
+};
+
+/* A required single-valued parameter; sets e when absent or repeated. */
+static int
+need(struct ctx *c, const char *name, struct str *v, int qq_missing,
+    struct oerror *e)
+{
+	switch (req_param(&c->req, name, v)) {
+	case FORM_ONE:
+		return 0;
+	case FORM_DUP:
+		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
+		    "a parameter was given more than once");
+		return -1;
+	default:
+		OERR_SET(e, OERR_INVALID_REQUEST, qq_missing,
+		    "a required parameter is missing");
+		return -1;
+	}
+}
+
+/* Optional single-valued parameter: 0 absent, 1 present, -1 repeated. */
+static int
+maybe(struct ctx *c, const char *name, struct str *v, struct oerror *e)
+{
+	switch (req_param(&c->req, name, v)) {
+	case FORM_ONE:
+		return 1;
+	case FORM_DUP:
+		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
+		    "a parameter was given more than once");
+		return -1;
+	default:
+		*v = STR_NULL;
+		return 0;
+	}
+}
+
+/* Fresh tokens and their storage digests. */
+static void
+mint(struct ctx *c, const struct client *cl, int with_refresh,
+    struct issued *out, struct issue *is)
+{
+	out->access = crypto_token(&c->a);
+	out->refresh = with_refresh ? crypto_token(&c->a) : STR_NULL;
+	out->expires_in = c->cfg.access_token_ttl;
+	is->access_hash = crypto_digest_param(&c->a, out->access);
+	is->refresh_hash = with_refresh ?
+	    crypto_digest_param(&c->a, out->refresh) : NULL;
+	is->access_ttl = c->cfg.access_token_ttl;
+	is->refresh_ttl = c->cfg.refresh_token_ttl;
+	(void)cl;
+}
+
+/* The requested scope (default: all of the client's), checked. */
+static int
+requested_scope(struct ctx *c, const struct client *cl, struct scopes *s,
+    struct oerror *e)
+{
+	struct str	v;
+	int		r = maybe(c, "scope", &v, e);
+
+	if (r == -1)
+		return -1;
+	if (r == 0) {
+		*s = cl->scopes;
+		return 0;
+	}
+	if (scope_parse(s, v) || !scope_subset(s, &cl->scopes) || s->n == 0) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+		    "scope not allowed for this client");
+		return -1;
+	}
+	return 0;
+}
+
+static struct str
+join(struct ctx *c, const struct scopes *s)
+{
+	struct strbuf	b;
+
+	strbuf_init(&b, &c->a);
+	scope_join(&b, s, ' ');
+	return strbuf_str(&b);
+}
+
+static int
+grant_code(struct ctx *c, const struct client *cl, struct issued *out,
+    struct oerror *e)
+{
+	struct str		 code, ruri, verifier;
+	struct code_row		 row;
+	struct issue		 is;
+	enum pkce_method	 m;
+	const char		*hash;
+	int			 hv, hr, rc;
+
+	if (need(c, "code", &code, 100005, e) ||
+	    (hr = maybe(c, "redirect_uri", &ruri, e)) == -1 ||
+	    (hv = maybe(c, "code_verifier", &verifier, e)) == -1)
+		return -1;
+	if (code.n > 256) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
+		return -1;
+	}
+	hash = crypto_digest_param(&c->a, code);
+	if ((rc = store_code_get(&c->db, &c->a, hash, &row)) == -1)
+		goto dbfail;
+	if (rc == 1) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
+		return -1;
+	}
+	if (row.used) {
+		/* RFC 6749 §4.1.2: revoke what the code gave. */
+		if (store_family_revoke(&c->db, row.family_id))
+			goto dbfail;
+		OERR_SET(e, OERR_INVALID_GRANT, 100020, "code used twice");
+		return -1;
+	}
+	if (!str_eq(row.client_id, cl->id)) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100019,
+		    "code was issued to another client");
+		return -1;
+	}
+	if (!row.live) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100067, "code expired");
+		return -1;
+	}
+	if (row.had_redirect_uri && (hr == 0 || !str_eq(ruri, row.redirect_uri))) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100010,
+		    "redirect_uri does not match the authorization request");
+		return -1;
+	}
+	if (row.challenge.n == 0 && hv) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100019,
+		    "code_verifier sent but no code_challenge was");
+		return -1;
+	}
+	if (row.challenge.n && (hv == 0 ||
+	    pkce_method_parse(row.method, &m) ||
+	    !pkce_verify(m, row.challenge, verifier))) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100019,
+		    "code_verifier does not match the code_challenge");
+		return -1;
+	}
+	mint(c, cl, (cl->grants & GRANT_REFRESH) != 0, out, &is);
+	is.scope = is.refresh_scope = out->scope = row.scope;
+	if ((rc = store_code_redeem(&c->db, hash, &is)) == -1)
+		goto dbfail;
+	if (rc == 1) {
+		/* Lost a race with another redemption of the same code. */
+		if (store_family_revoke(&c->db, row.family_id))
+			goto dbfail;
+		OERR_SET(e, OERR_INVALID_GRANT, 100020, "code used twice");
+		return -1;
+	}
+	return 0;
+dbfail:
+	oerror_from_db(c, e);
+	return -1;
+}
+
+static int
+grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
+    struct oerror *e)
+{
+	struct str		 rt, v;
+	struct token_row	 t;
+	struct scopes		 have, want;
+	struct issue		 is;
+	const char		*hash;
+	int			 rc, hs;
+
+	if (need(c, "refresh_token", &rt, 100006, e) ||
+	    (hs = maybe(c, "scope", &v, e)) == -1)
+		return -1;
+	if (rt.n > 256) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		return -1;
+	}
+	hash = crypto_digest_param(&c->a, rt);
+	if ((rc = store_token_get(&c->db, &c->a, hash, &t)) == -1)
+		goto dbfail;
+	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, cl->id)) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		return -1;
+	}
+	if (t.revoked) {
+		/* A dead token came back: its family may be stolen. */
+		if (t.rotated && store_family_revoke(&c->db, t.family_id))
+			goto dbfail;
+		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		return -1;
+	}
+	if (!t.live) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100037, "refresh token expired");
+		return -1;
+	}
+	if (scope_parse(&have, t.scope))
+		have.n = 0;
+	want = have;
+	if (hs && (scope_parse(&want, v) || want.n == 0 ||
+	    !scope_subset(&want, &have))) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+		    "scope exceeds the original grant");
+		return -1;
+	}
+	mint(c, cl, c->cfg.refresh_rotation, out, &is);
+	is.scope = out->scope = join(c, &want);
+	is.refresh_scope = t.scope;
+	if (!c->cfg.refresh_rotation)
+		out->refresh = rt;
+	rc = store_refresh_rotate(&c->db, hash, c->cfg.refresh_rotation,
+	    t.family_id, t.client_id, t.user_id, &is);
+	if (rc == -1)
+		goto dbfail;
+	if (rc == 1) {
+		if (store_family_revoke(&c->db, t.family_id))
+			goto dbfail;
+		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		return -1;
+	}
+	return 0;
+dbfail:
+	oerror_from_db(c, e);
+	return -1;
+}
+
+static int
+grant_password(struct ctx *c, const struct client *cl, struct issued *out,
+    struct oerror *e)
+{
+	struct str	name, pw;
+	struct scopes	s;
+	struct user	u;
+	struct issue	is;
+
+	if (need(c, "username", &name, 100000, e) ||
+	    need(c, "password", &pw, 100000, e) ||
+	    requested_scope(c, cl, &s, e))
+		return -1;
+	switch (login_check(c, name, pw, &u)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		OERR_SET(e, OERR_INVALID_GRANT, 100019,
+		    "wrong username or password");
+		return -1;
+	case LOGIN_THROTTLED:
+		OERR_SET(e, OERR_TOO_MANY_REQUESTS, 0, NULL);
+		return -1;
+	default:
+		oerror_from_db(c, e);
+		return -1;
+	}
+	mint(c, cl, (cl->grants & GRANT_REFRESH) != 0, out, &is);
+	is.scope = is.refresh_scope = out->scope = join(c, &s);
+	if (store_token_issue(&c->db, cl->id, u.id, &is)) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+grant_client_credentials(struct ctx *c, const struct client *cl,
+    struct issued *out, struct oerror *e)
+{
+	struct scopes	s;
+	struct issue	is;
+
+	if (requested_scope(c, cl, &s, e))
+		return -1;
+	/* RFC 6749 §4.4.3: no refresh token. */
+	mint(c, cl, 0, out, &is);
+	is.scope = is.refresh_scope = out->scope = join(c, &s);
+	if (store_token_issue(&c->db, cl->id, 0, &is)) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct grant_def grants[] = {
+	{ "authorization_code", GRANT_CODE, 1, grant_code },
+	{ "refresh_token", GRANT_REFRESH, 1, grant_refresh },
+	{ "password", GRANT_PASSWORD, 0, grant_password },
+	{ "client_credentials", GRANT_CLIENT_CREDENTIALS, 0,
+	    grant_client_credentials },
+};
+
+static void
+reply_error(struct ctx *c, const struct oerror *e, int qq)
+{
+	json_object	*o = json_object_new_object();
+	int		 status = oerr_status(e->code);
+
+	if (qq) {
+		json_object_object_add(o, "error",
+		    json_object_new_int(oerr_qq(e)));
+		json_object_object_add(o, "error_description",
+		    json_object_new_string(oerr_desc(e)));
+		/* QQ answers its errors with 200; outages stay honest. */
+		if (status < 500 && e->code != OERR_METHOD_NOT_ALLOWED &&
+		    e->code != OERR_TOO_LARGE)
+			status = 200;
+		json_reply(&c->resp, status, o, JSON_QQ_CALLBACK, STR_NULL);
+	} else {
+		json_object_object_add(o, "error",
+		    json_object_new_string(oerr_name(e->code)));
+		json_object_object_add(o, "error_description",
+		    json_object_new_string(oerr_desc(e)));
+		json_reply(&c->resp, status, o, JSON_PLAIN, STR_NULL);
+	}
+	json_object_put(o);
+	if (e->code == OERR_INVALID_CLIENT)
+		resp_header(&c->resp, "WWW-Authenticate",
+		    STR_LIT("Basic realm=\"oauth2\""));
+	if (e->code == OERR_TOO_MANY_REQUESTS ||
+	    e->code == OERR_TEMPORARILY_UNAVAILABLE)
+		resp_header(&c->resp, "Retry-After",
+		    e->code == OERR_TOO_MANY_REQUESTS ? STR_LIT("300") :
+		    STR_LIT("5"));
+	if (e->code == OERR_METHOD_NOT_ALLOWED)
+		resp_header(&c->resp, "Allow", c->cfg.qq_compat ?
+		    STR_LIT("GET, POST") : STR_LIT("POST"));
+}
+
+static void
+reply_ok(struct ctx *c, const struct issued *t, int qq)
+{
+	struct strbuf	 b;
+	json_object	*o;
+
+	if (qq) {
+		strbuf_init(&b, &c->a);
+		strbuf_puts(&b, "access_token=");
+		strbuf_append(&b, t->access.p, t->access.n);
+		strbuf_appendf(&b, "&expires_in=%ld", t->expires_in);
+		if (t->refresh.n) {
+			strbuf_puts(&b, "&refresh_token=");
+			strbuf_append(&b, t->refresh.p, t->refresh.n);
+		}
+		resp_text(&c->resp, 200, "text/plain;charset=UTF-8",
+		    strbuf_str(&b));
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "access_token", json_str(t->access));
+	json_object_object_add(o, "token_type",
+	    json_object_new_string("Bearer"));
+	json_object_object_add(o, "expires_in",
+	    json_object_new_int64(t->expires_in));
+	if (t->refresh.n)
+		json_object_object_add(o, "refresh_token", json_str(t->refresh));
+	json_object_object_add(o, "scope", json_str(t->scope));
+	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
+	json_object_put(o);
+}
+
+static void
+token(struct ctx *c)
+{
+	const struct grant_def	*g = NULL;
+	struct oerror		 e = { 0 };
+	struct client		 cl;
+	struct issued		 out = { 0 };
+	struct str		 gt, fmt;
+	size_t			 i;
+	int			 qq = 0;
+
+	if (req_is(&c->req, "GET") && c->cfg.qq_compat)
+		qq = !(req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
+		    str_eq_c(fmt, "json"));
+	else if (!req_is(&c->req, "POST")) {
+		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0,
+		    "use POST (RFC 6749 §3.2)");
+		goto fail;
+	}
+	switch (c->req.err) {
+	case REQ_OK:
+		break;
+	case REQ_TOO_LARGE:
+		OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
+		goto fail;
+	case REQ_BAD_BODY:
+		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
+		    "the body must be application/x-www-form-urlencoded");
+		goto fail;
+	default:
+		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
+		    "malformed request parameters");
+		goto fail;
+	}
+	if (need(c, "grant_type", &gt, 100004, &e))
+		goto fail;
+	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
+		if (str_eq_c(gt, grants[i].name))
+			g = &grants[i];
+	if (g == NULL) {
+		OERR_SET(&e, OERR_UNSUPPORTED_GRANT_TYPE, 100004,
+		    "unsupported grant_type");
+		goto fail;
+	}
+	if (client_authenticate(c, g->public_ok, &cl, &e))
+		goto fail;
+	if ((cl.grants & g->flag) == 0) {
+		OERR_SET(&e, OERR_UNAUTHORIZED_CLIENT, 100031,
+		    "grant_type not allowed for this client");
+		goto fail;
+	}
+	if (g->run(c, &cl, &out, &e))
+		goto fail;
+	reply_ok(c, &out, qq);
+	return;
+fail:
+	reply_error(c, &e, qq);
+}
+
+int
+main(void)
+{
+	return fcgi_main("token", token);
+}

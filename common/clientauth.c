@@ -1,0 +1,124 @@
+/* clientauth.c: client authentication at the token, revoke and introspect endpoints */
+#include <stdio.h>
+
+#include "clientauth.h"
+#include "header.h"
+#include "json.h"
+
+/* Client-secret failures per client before 429 (brute-force guard). */
+#define CLIENT_FAIL_MAX		20
+#define CLIENT_FAIL_WINDOW	300
+
+void
+oerror_from_db(struct ctx *c, struct oerror *e)
+{
+	if (c->db.state == DB_DOWN)
+		OERR_SET(e, OERR_TEMPORARILY_UNAVAILABLE, 0,
+		    "the database is unavailable, retry later");
+	else
+		OERR_SET(e, OERR_SERVER_ERROR, 0, "internal server error");
+}
+
+int
+client_authenticate(struct ctx *c, int allow_public, struct client *cl,
+    struct oerror *e)
+{
+	struct str	 bid = STR_NULL, bsecret = STR_NULL, pid, psecret;
+	struct str	 id, secret = STR_NULL;
+	enum form_get	 gid, gsecret;
+	int		 basic = 1, rc;
+	char		 key[160];
+	long		 fails;
+
+	if (c->req.nauthorization)
+		basic = auth_basic(&c->a, c->req.authorization, &bid, &bsecret);
+	if (basic == -1) {
+		OERR_SET(e, OERR_INVALID_CLIENT, 100009,
+		    "malformed Basic authorization header");
+		return -1;
+	}
+	gid = req_param(&c->req, "client_id", &pid);
+	gsecret = req_param(&c->req, "client_secret", &psecret);
+	if (gid == FORM_DUP || gsecret == FORM_DUP) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0,
+		    "client_id or client_secret repeated");
+		return -1;
+	}
+	if (basic == 0) {
+		/* RFC 6749 §2.3: one authentication method per request. */
+		if (gsecret == FORM_ONE ||
+		    (gid == FORM_ONE && !str_eq(pid, bid))) {
+			OERR_SET(e, OERR_INVALID_REQUEST, 0,
+			    "client credentials in both header and body");
+			return -1;
+		}
+		id = bid;
+		secret = bsecret;
+	} else {
+		if (gid != FORM_ONE) {
+			OERR_SET(e, OERR_INVALID_CLIENT, 100001,
+			    "missing client_id");
+			return -1;
+		}
+		id = pid;
+		if (gsecret == FORM_ONE)
+			secret = psecret;
+	}
+	if ((rc = store_client_get(&c->db, &c->a, id, cl)) == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1) {
+		OERR_SET(e, OERR_INVALID_CLIENT, 100008, "unknown client_id");
+		return -1;
+	}
+	if (cl->secret_hex.n == 0) {
+		if (allow_public && secret.n == 0)
+			return 0;
+		OERR_SET(e, OERR_INVALID_CLIENT, 100009,
+		    "client authentication failed");
+		return -1;
+	}
+	if (secret.n == 0) {
+		OERR_SET(e, OERR_INVALID_CLIENT, 100002, "missing client_secret");
+		return -1;
+	}
+	if (store_client_secret_ok(cl, &c->a, secret))
+		return 0;
+	/*
+	 * Secrets carry 256 random bits, so the count is kept only on the
+	 * failure path: the hot path stays one query.
+	 */
+	snprintf(key, sizeof(key), "c:%.*s", (int)cl->id.n, cl->id.p);
+	if (store_failure_add(&c->db, key) == 0 &&
+	    (fails = store_failures_count(&c->db, key, key,
+	    CLIENT_FAIL_WINDOW)) > CLIENT_FAIL_MAX) {
+		OERR_SET(e, OERR_TOO_MANY_REQUESTS, 0,
+		    "too many failed client authentications, retry later");
+		return -1;
+	}
+	OERR_SET(e, OERR_INVALID_CLIENT, 100009, "bad client_secret");
+	return -1;
+}
+
+void
+oerror_reply_json(struct ctx *c, const struct oerror *e, const char *allow)
+{
+	json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "error",
+	    json_object_new_string(oerr_name(e->code)));
+	json_object_object_add(o, "error_description",
+	    json_object_new_string(oerr_desc(e)));
+	json_reply(&c->resp, oerr_status(e->code), o, JSON_PLAIN, STR_NULL);
+	json_object_put(o);
+	if (e->code == OERR_INVALID_CLIENT)
+		resp_header(&c->resp, "WWW-Authenticate",
+		    STR_LIT("Basic realm=\"oauth2\""));
+	if (e->code == OERR_TOO_MANY_REQUESTS)
+		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
+	if (e->code == OERR_TEMPORARILY_UNAVAILABLE)
+		resp_header(&c->resp, "Retry-After", STR_LIT("5"));
+	if (e->code == OERR_METHOD_NOT_ALLOWED)
+		resp_header(&c->resp, "Allow", str_c(allow));
+}

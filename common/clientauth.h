@@ -1,0 +1,31 @@
+/* clientauth.h: client authentication at the token, revoke and introspect endpoints */
+#ifndef CLIENTAUTH_H
+#define CLIENTAUTH_H
+
+#include "fcgi_loop.h"
+#include "oerror.h"
+#include "store.h"
+
+/*
+ * Authenticate the client of this request: HTTP Basic (RFC 6749 §2.3.1)
+ * or client_id + client_secret parameters, never both. A public client
+ * (no secret registered) passes with client_id alone when allow_public is
+ * set. Returns 0 with *c loaded, or -1 with e set (invalid_client,
+ * invalid_request, or temporarily_unavailable/server_error when the
+ * database failed).
+ */
+int	client_authenticate(struct ctx *, int allow_public, struct client *c,
+	    struct oerror *e);
+
+/* Set e from the database state after a failed store call. */
+void	oerror_from_db(struct ctx *, struct oerror *e);
+
+/*
+ * Answer e as RFC 6749 §5.2 JSON ({"error","error_description"}) with its
+ * status, WWW-Authenticate for invalid_client, Retry-After for 429/503 and
+ * Allow for 405 (allow names the methods).
+ */
+void	oerror_reply_json(struct ctx *, const struct oerror *e,
+	    const char *allow);
+
+#endif

@@ -1,0 +1,223 @@
+/* config.c: the "key = value" configuration file of SPEC */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "str.h"
+
+#define CONFIG_FILE_MAX	65536
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->access_token_ttl = 3600;
+	c->refresh_token_ttl = 2592000;
+	c->code_ttl = 600;
+	c->refresh_rotation = 1;
+	c->qq_compat = 1;
+}
+
+static struct str
+trim(struct str s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
+		s.p++, s.n--;
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' ||
+	    s.p[s.n - 1] == '\r'))
+		s.n--;
+	return s;
+}
+
+static int
+parse_bool(struct str v, int *out)
+{
+	if (str_eq_c(v, "on") || str_eq_c(v, "yes") || str_eq_c(v, "true") ||
+	    str_eq_c(v, "1"))
+		*out = 1;
+	else if (str_eq_c(v, "off") || str_eq_c(v, "no") ||
+	    str_eq_c(v, "false") || str_eq_c(v, "0"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static char *
+dupstr(struct str v)
+{
+	char	*p = xmalloc(v.n + 1);
+
+	memcpy(p, v.p, v.n);
+	p[v.n] = '\0';
+	return p;
+}
+
+static int
+set_key(struct config *c, struct str k, struct str v)
+{
+	char	**sp = NULL;
+	long	 *lp = NULL, max = 0;
+	int	 *bp = NULL;
+
+	if (str_eq_c(k, "pg_dsn"))
+		sp = &c->pg_dsn;
+	else if (str_eq_c(k, "secret_key_file"))
+		sp = &c->secret_key_file;
+	else if (str_eq_c(k, "issuer"))
+		sp = &c->issuer;
+	else if (str_eq_c(k, "template_dir"))
+		sp = &c->template_dir;
+	else if (str_eq_c(k, "access_token_ttl"))
+		lp = &c->access_token_ttl, max = 31536000;
+	else if (str_eq_c(k, "refresh_token_ttl"))
+		lp = &c->refresh_token_ttl, max = 315360000;
+	else if (str_eq_c(k, "code_ttl"))
+		lp = &c->code_ttl, max = 600;	/* RFC 6749 §4.1.2 */
+	else if (str_eq_c(k, "refresh_rotation"))
+		bp = &c->refresh_rotation;
+	else if (str_eq_c(k, "qq_compat"))
+		bp = &c->qq_compat;
+	else
+		return -2;
+	if (sp) {
+		free(*sp);
+		*sp = dupstr(v);
+		return 0;
+	}
+	if (bp)
+		return parse_bool(v, bp);
+	if (str_to_long(v, lp) || *lp < 1 || *lp > max)
+		return -1;
+	return 0;
+}
+
+int
+config_parse(struct config *c, const char *text, size_t n, char *err,
+    size_t errlen)
+{
+	size_t		 i = 0, start, line = 0;
+	struct str	 l, k, v;
+	const char	*eq;
+	int		 rc;
+
+	config_free(c);
+	config_defaults(c);
+	while (i < n) {
+		start = i;
+		while (i < n && text[i] != '\n')
+			i++;
+		line++;
+		l = trim((struct str){ text + start, i - start });
+		i++;
+		if (l.n == 0 || l.p[0] == '#')
+			continue;
+		if (memchr(l.p, '\0', l.n) != NULL ||
+		    (eq = memchr(l.p, '=', l.n)) == NULL) {
+			snprintf(err, errlen, "config line %zu: expected "
+			    "\"key = value\"", line);
+			return -1;
+		}
+		k = trim((struct str){ l.p, (size_t)(eq - l.p) });
+		v = trim((struct str){ eq + 1, l.n - (size_t)(eq - l.p) - 1 });
+		rc = set_key(c, k, v);
+		if (rc == -2) {
+			snprintf(err, errlen, "config line %zu: unknown key "
+			    "\"%.*s\"", line, (int)(k.n > 40 ? 40 : k.n), k.p);
+			return -1;
+		}
+		if (rc == -1) {
+			snprintf(err, errlen, "config line %zu: bad value for "
+			    "%.*s", line, (int)k.n, k.p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_file(const char *path, char *buf, size_t cap, size_t *len)
+{
+	ssize_t	r;
+	size_t	n = 0;
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (n < cap && (r = read(fd, buf + n, cap - n)) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return 0;
+}
+
+int
+config_read(struct config *c, const char *path, char *err, size_t errlen)
+{
+	static char	buf[CONFIG_FILE_MAX];
+	size_t		n;
+
+	if (path == NULL && (path = getenv("OAUTH_CONFIG")) == NULL)
+		path = CONFIG_DEFAULT_PATH;
+	if (read_file(path, buf, sizeof(buf), &n)) {
+		snprintf(err, errlen, "cannot read config %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (n == sizeof(buf)) {
+		snprintf(err, errlen, "config %s is too large", path);
+		return -1;
+	}
+	if (config_parse(c, buf, n, err, errlen))
+		return -1;
+	if (c->pg_dsn == NULL || c->secret_key_file == NULL ||
+	    c->issuer == NULL) {
+		snprintf(err, errlen, "config %s: pg_dsn, secret_key_file and "
+		    "issuer are required", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	if (config_read(c, path, err, errlen))
+		return -1;
+	if (read_file(c->secret_key_file, (char *)c->key, sizeof(c->key),
+	    &c->keylen)) {
+		snprintf(err, errlen, "cannot read secret_key_file %s: %s",
+		    c->secret_key_file, strerror(errno));
+		return -1;
+	}
+	if (c->keylen < 32) {
+		snprintf(err, errlen, "secret_key_file %s holds fewer than 32 "
+		    "bytes", c->secret_key_file);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->pg_dsn);
+	free(c->secret_key_file);
+	free(c->issuer);
+	free(c->template_dir);
+	c->pg_dsn = c->secret_key_file = c->issuer = c->template_dir = NULL;
+	explicit_bzero(c->key, sizeof(c->key));
+	c->keylen = 0;
+}

@@ -1,0 +1,56 @@
+/* config.h: the "key = value" configuration file of SPEC */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH	"/etc/oauth2-fcgi.conf"
+#define CONFIG_KEY_MAX		1024
+
+struct config {
+	char		*pg_dsn;
+	char		*secret_key_file;
+	char		*issuer;
+	char		*template_dir;
+	long		 access_token_ttl;
+	long		 refresh_token_ttl;
+	long		 code_ttl;
+	int		 refresh_rotation;
+	int		 qq_compat;
+	unsigned char	 key[CONFIG_KEY_MAX];	/* the server secret */
+	size_t		 keylen;
+};
+
+/*
+ * Set every field to its default (strings NULL, key empty). Must run once
+ * before any other call on the struct.
+ */
+void	config_defaults(struct config *);
+
+/*
+ * Parse the text of a config file into c (defaults first). Returns 0, or
+ * -1 with a one-line reason (naming the line) in err.
+ */
+int	config_parse(struct config *, const char *text, size_t n,
+	    char *err, size_t errlen);
+
+/*
+ * Read and parse the config file (path, else $OAUTH_CONFIG, else the
+ * default) and check the required keys, without loading the secret key.
+ * Returns 0, or -1 with a one-line reason in err.
+ */
+int	config_read(struct config *, const char *path, char *err,
+	    size_t errlen);
+
+/*
+ * Read the file named by $OAUTH_CONFIG (or path if not NULL, else the
+ * default), parse it, check the required keys and load the secret key.
+ * Returns 0, or -1 with a one-line reason in err.
+ */
+int	config_load(struct config *, const char *path, char *err,
+	    size_t errlen);
+
+/* Free the strings and wipe the key. */
+void	config_free(struct config *);
+
+#endif

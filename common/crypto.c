@@ -1,0 +1,74 @@
+/* crypto.c: libgcrypt wrappers: strong random, SHA-256, HMAC-SHA256 */
+#include <gcrypt.h>
+
+#include "b64.h"
+#include "crypto.h"
+
+int
+crypto_init(void)
+{
+	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
+		return 0;
+	if (gcry_check_version(GCRYPT_VERSION) == NULL)
+		return -1;
+	gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	return 0;
+}
+
+void
+crypto_random(void *p, size_t n)
+{
+	gcry_randomize(p, n, GCRY_STRONG_RANDOM);
+}
+
+void
+crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN])
+{
+	gcry_md_hash_buffer(GCRY_MD_SHA256, out, p, n);
+}
+
+int
+crypto_hmac(const unsigned char *key, size_t keylen, const void *msg,
+    size_t n, unsigned char out[SHA256_LEN])
+{
+	gcry_mac_hd_t	h;
+	size_t		len = SHA256_LEN;
+	int		rc = -1;
+
+	if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL))
+		return -1;
+	if (gcry_mac_setkey(h, key, keylen) || gcry_mac_write(h, msg, n) ||
+	    gcry_mac_read(h, out, &len) || len != SHA256_LEN)
+		goto out;
+	rc = 0;
+out:
+	gcry_mac_close(h);
+	return rc;
+}
+
+struct str
+crypto_token(struct arena *a)
+{
+	unsigned char	raw[TOKEN_BYTES];
+	struct strbuf	b;
+
+	crypto_random(raw, sizeof(raw));
+	strbuf_init(&b, a);
+	b64url_encode(&b, raw, sizeof(raw));
+	explicit_bzero(raw, sizeof(raw));
+	return strbuf_str(&b);
+}
+
+char *
+crypto_digest_param(struct arena *a, struct str secret)
+{
+	unsigned char	d[SHA256_LEN];
+	struct strbuf	b;
+
+	crypto_sha256(secret.p, secret.n, d);
+	strbuf_init(&b, a);
+	strbuf_puts(&b, "\\x");
+	strbuf_hex(&b, d, sizeof(d));
+	return b.p;
+}

@@ -1,0 +1,147 @@
+/* fcgi_loop.c: the shared main loop of every endpoint program */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "crypto.h"
+#include "fcgi_loop.h"
+#include "header.h"
+
+extern char	**environ;
+
+static const char *
+cgi_getenv(struct io *io, const char *name)
+{
+	(void)io;
+	return getenv(name);
+}
+
+static long
+cgi_read(struct io *io, void *buf, size_t n)
+{
+	(void)io;
+	return (long)fread(buf, 1, n, stdin);
+}
+
+static int
+cgi_write(struct io *io, const void *buf, size_t n)
+{
+	(void)io;
+	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
+}
+
+static const char *
+fcgi_getenv(struct io *io, const char *name)
+{
+	FCGX_Request	*r = io->ctx;
+
+	return FCGX_GetParam(name, r->envp);
+}
+
+static long
+fcgi_read(struct io *io, void *buf, size_t n)
+{
+	FCGX_Request	*r = io->ctx;
+
+	if (n > 1 << 30)
+		n = 1 << 30;
+	return FCGX_GetStr(buf, (int)n, r->in);
+}
+
+static int
+fcgi_write(struct io *io, const void *buf, size_t n)
+{
+	FCGX_Request	*r = io->ctx;
+
+	if (n > 1 << 30)
+		return -1;
+	return FCGX_PutStr(buf, (int)n, r->out) == (int)n ? 0 : -1;
+}
+
+static void
+serve(struct ctx *c, struct io *io, handler_fn h, int config_ok)
+{
+	req_read(&c->req, &c->a, io);
+	resp_init(&c->resp, &c->a);
+	c->lang = accept_language(c->req.accept_language);
+	if (!config_ok)
+		resp_plain(&c->resp, 500, "server configuration error");
+	else
+		h(c);
+	resp_flush(&c->resp, io);
+}
+
+int
+fcgi_main(const char *prog, handler_fn h)
+{
+	static struct ctx	c;
+	FCGX_Request		 freq;
+	struct io		 io;
+	char			 err[512];
+	int			 config_ok = 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	c.prog = prog;
+	config_defaults(&c.cfg);
+	if (crypto_init()) {
+		fprintf(stderr, "%s: libgcrypt initialisation failed\n", prog);
+		config_ok = 0;
+	} else if (config_load(&c.cfg, NULL, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		config_ok = 0;
+	}
+	db_init(&c.db, c.cfg.pg_dsn);
+
+	if (FCGX_IsCGI()) {
+		io = (struct io){ cgi_getenv, cgi_read, cgi_write, NULL };
+		serve(&c, &io, h, config_ok);
+		fflush(stdout);
+		goto out;
+	}
+	if (FCGX_Init() || FCGX_InitRequest(&freq, 0, 0))
+		return 1;
+	io = (struct io){ fcgi_getenv, fcgi_read, fcgi_write, &freq };
+	while (FCGX_Accept_r(&freq) >= 0) {
+		serve(&c, &io, h, config_ok);
+		FCGX_Finish_r(&freq);
+		arena_reset(&c.a);
+	}
+out:
+	arena_free(&c.a);
+	db_close(&c.db);
+	config_free(&c.cfg);
+	return 0;
+}
+
+void
+page_render(struct ctx *c, int status, const char *name, struct tvars *v)
+{
+	struct str	t;
+	const char	*dir = c->cfg.template_dir ? c->cfg.template_dir :
+	    "/usr/local/share/oauth2-fcgi/templates";
+
+	tvars_setc(v, "lang", c->lang);
+	strbuf_reset(&c->resp.body);
+	if (template_load(dir, c->lang, name, &t) ||
+	    template_render(&c->resp.body, t, v)) {
+		fprintf(stderr, "%s: template %s/%s/%s.html unusable\n",
+		    c->prog, dir, c->lang, name);
+		resp_plain(&c->resp, 500, "server error: template");
+		return;
+	}
+	c->resp.status = status;
+	c->resp.html = 1;
+	c->resp.content_type = "text/html;charset=UTF-8";
+}
+
+void
+page_db_failure(struct ctx *c)
+{
+	if (c->db.state == DB_DOWN)
+		resp_plain(&c->resp, 503, "service temporarily unavailable");
+	else
+		resp_plain(&c->resp, 500, "internal server error");
+}

@@ -1,0 +1,42 @@
+/* fcgi_loop.h: the shared main loop of every endpoint program */
+#ifndef FCGI_LOOP_H
+#define FCGI_LOOP_H
+
+#include "config.h"
+#include "db.h"
+#include "request.h"
+#include "response.h"
+#include "template.h"
+
+/* Everything a handler needs: process state and the current request. */
+struct ctx {
+	const char	*prog;
+	struct config	 cfg;
+	struct db	 db;
+	struct arena	 a;	/* reset after every request */
+	struct req	 req;
+	struct resp	 resp;
+	const char	*lang;	/* "zh-CN" or "en", from Accept-Language */
+};
+
+typedef void	(*handler_fn)(struct ctx *);
+
+/*
+ * Load the config, then answer requests with h until the FastCGI manager
+ * stops us; in plain-CGI mode answer exactly one. A bad config makes
+ * every request a plain 500 (and one line on stderr), never a crash.
+ * Returns the process exit status.
+ */
+int	fcgi_main(const char *prog, handler_fn h);
+
+/*
+ * Render template name with v into an HTML response with the given
+ * status. A missing or broken template becomes a plain 500.
+ */
+void	page_render(struct ctx *, int status, const char *name,
+	    struct tvars *v);
+
+/* The 500/503 answer for a database failure, as plain text. */
+void	page_db_failure(struct ctx *);
+
+#endif

@@ -1,0 +1,86 @@
+/* json.c: JSON and JSONP replies built with json-c */
+#include <string.h>
+
+#include "json.h"
+
+int
+json_callback_ok(struct str s)
+{
+	size_t	i;
+	char	c;
+
+	if (s.n < 1 || s.n > 64)
+		return 0;
+	for (i = 0; i < s.n; i++) {
+		c = s.p[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '_' || c == '$')
+			continue;
+		if (i > 0 && ((c >= '0' && c <= '9') || c == '.'))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/* Append JSON text, escaping the two line terminators JavaScript lacks. */
+static void
+append_js_safe(struct strbuf *b, const char *s, size_t n)
+{
+	size_t	i, start = 0;
+
+	for (i = 0; i + 2 < n; i++) {
+		if ((unsigned char)s[i] != 0xe2 ||
+		    (unsigned char)s[i + 1] != 0x80 ||
+		    ((unsigned char)s[i + 2] != 0xa8 &&
+		    (unsigned char)s[i + 2] != 0xa9))
+			continue;
+		strbuf_append(b, s + start, i - start);
+		strbuf_puts(b, (unsigned char)s[i + 2] == 0xa8 ?
+		    "\\u2028" : "\\u2029");
+		i += 2;
+		start = i + 1;
+	}
+	strbuf_append(b, s + start, n - start);
+}
+
+void
+json_reply(struct resp *r, int status, json_object *o, enum json_fmt fmt,
+    struct str cb)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = json_object_to_json_string_length(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	r->status = status;
+	r->html = 0;
+	strbuf_reset(&r->body);
+	switch (fmt) {
+	case JSON_PLAIN:
+		r->content_type = "application/json;charset=UTF-8";
+		append_js_safe(&r->body, s, n);
+		break;
+	case JSON_QQ_CALLBACK:
+		r->content_type = "application/javascript;charset=UTF-8";
+		strbuf_puts(&r->body, "callback( ");
+		append_js_safe(&r->body, s, n);
+		strbuf_puts(&r->body, " );\n");
+		break;
+	case JSON_NAMED_CALLBACK:
+		/* The comment defeats Rosetta-Flash style SWF sniffing. */
+		r->content_type = "application/javascript;charset=UTF-8";
+		strbuf_puts(&r->body, "/**/");
+		strbuf_append(&r->body, cb.p, cb.n);
+		strbuf_puts(&r->body, "( ");
+		append_js_safe(&r->body, s, n);
+		strbuf_puts(&r->body, " );\n");
+		break;
+	}
+}
+
+json_object *
+json_str(struct str s)
+{
+	return json_object_new_string_len(s.p, (int)s.n);
+}

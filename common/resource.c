@@ -1,0 +1,99 @@
+/* resource.c: access-token checks shared by /oauth2.0/me and /user/get_user_info */
+#include "clientauth.h"
+#include "crypto.h"
+#include "header.h"
+#include "json.h"
+#include "resource.h"
+
+int
+resource_token(struct ctx *c, struct token_row *t, int *bearer,
+    struct oerror *e)
+{
+	struct str	 q, h = STR_NULL;
+	enum form_get	 g;
+	int		 hb = 1, rc;
+
+	*bearer = 0;
+	g = req_param(&c->req, "access_token", &q);
+	if (c->req.nauthorization) {
+		hb = auth_bearer(c->req.authorization, &h);
+		if (hb == -1) {
+			*bearer = 1;
+			OERR_SET(e, OERR_INVALID_REQUEST, 100016,
+			    "malformed Bearer authorization header");
+			return -1;
+		}
+	}
+	if (g == FORM_DUP || (g == FORM_ONE && hb == 0)) {
+		*bearer = hb == 0;
+		OERR_SET(e, OERR_INVALID_REQUEST, 100016,
+		    "access token given more than once");
+		return -1;
+	}
+	if (hb == 0) {
+		*bearer = 1;
+		q = h;
+	} else if (g != FORM_ONE) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 100007, "missing access_token");
+		return -1;
+	}
+	if (q.n > 512) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
+		    "access token check failed");
+		return -1;
+	}
+	rc = store_token_get(&c->db, &c->a, crypto_digest_param(&c->a, q), t);
+	if (rc == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1 || t->kind != 'a') {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
+		    "access token check failed");
+		return -1;
+	}
+	if (t->revoked) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100015,
+		    "access token revoked");
+		return -1;
+	}
+	if (!t->live) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100014, "access token expired");
+		return -1;
+	}
+	return 0;
+}
+
+void
+resource_challenge(struct ctx *c, const struct oerror *e)
+{
+	struct strbuf	b;
+
+	strbuf_init(&b, &c->a);
+	strbuf_puts(&b, "Bearer realm=\"oauth2\"");
+	if (e->code == OERR_INVALID_TOKEN || e->code == OERR_INVALID_REQUEST ||
+	    e->code == OERR_INSUFFICIENT_SCOPE)
+		strbuf_appendf(&b, ", error=\"%s\", error_description=\"%s\"",
+		    oerr_name(e->code), oerr_desc(e));
+	if (e->code == OERR_INSUFFICIENT_SCOPE)
+		strbuf_puts(&b, ", scope=\"get_user_info\"");
+	resp_header(&c->resp, "WWW-Authenticate", strbuf_str(&b));
+}
+
+int
+resource_callback(struct ctx *c, int *jsonp, struct str *cb,
+    struct oerror *e)
+{
+	enum form_get	g = req_param(&c->req, "callback", cb);
+
+	*jsonp = 0;
+	if (g == FORM_ABSENT)
+		return 0;
+	if (g == FORM_DUP || !json_callback_ok(*cb)) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
+		    "invalid callback name");
+		return -1;
+	}
+	*jsonp = 1;
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* session.h: the login session cookie and CSRF tokens bound to it */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include "fcgi_loop.h"
+#include "store.h"
+
+#define SESSION_COOKIE	"oauth_session"
+#define PRESESSION_COOKIE "oauth_pre"
+#define SESSION_TTL	(7 * 86400)
+
+/*
+ * Load the user of the request's session cookie. Returns 0 with *u and
+ * *hash (the digest parameter of the session id) set, 1 when there is no
+ * live session, -1 on a database failure.
+ */
+int	session_current(struct ctx *, struct user *u, const char **hash);
+
+/*
+ * Start a new session for user_id (a fresh id: no fixation) and add its
+ * Set-Cookie header. Returns 0 with *hash set, or -1 on database failure.
+ */
+int	session_start(struct ctx *, long user_id, const char **hash);
+
+/* Expire the session cookie in the browser. */
+void	session_clear_cookie(struct ctx *);
+
+/*
+ * The value bound to the pre-login form: the oauth_pre cookie, created
+ * (with a Set-Cookie header) when absent. In the arena.
+ */
+struct str session_pre(struct ctx *);
+
+/*
+ * CSRF token = base64url(HMAC(server key, purpose 0 bind 0 extra)),
+ * in the arena. bind is the session (or pre-session) value; extra binds
+ * the token to the exact form (e.g. the pending authorization request).
+ */
+struct str csrf_make(struct ctx *, const char *purpose, struct str bind,
+	    struct str extra);
+
+/* 1 if token equals csrf_make(purpose, bind, extra), in constant time. */
+int	csrf_check(struct ctx *, const char *purpose, struct str bind,
+	    struct str extra, struct str token);
+
+/*
+ * Fill the login form's variables: action, and the csrf token bound to
+ * the pre-session (created when absent).
+ */
+void	session_login_form(struct ctx *, struct tvars *v, const char *action);
+
+/*
+ * Check a posted login form: csrf against the pre-session, same-site
+ * origin. Returns 1 if it may proceed.
+ */
+int	session_login_form_ok(struct ctx *);
+
+/*
+ * 1 if a state-changing POST plainly comes from another site
+ * (Sec-Fetch-Site: cross-site, or an Origin other than our Host).
+ */
+int	request_cross_site(struct ctx *);
+
+#endif

@@ -1,0 +1,181 @@
+/* store.h: every query of the store, grouped by table (store_*.c) */
+#ifndef STORE_H
+#define STORE_H
+
+#include "db.h"
+#include "scope.h"
+#include "str.h"
+
+/* Grant types a client may use (clients.grants). */
+enum grant {
+	GRANT_CODE = 1 << 0,
+	GRANT_REFRESH = 1 << 1,
+	GRANT_PASSWORD = 1 << 2,
+	GRANT_CLIENT_CREDENTIALS = 1 << 3,
+	GRANT_IMPLICIT = 1 << 4
+};
+
+/* Map "authorization_code" etc. to a flag; 0 if unknown. */
+unsigned	grant_from_name(struct str);
+
+/* All fields are arena strings valid for the request. */
+struct client {
+	struct str	 id;
+	struct str	 name;
+	struct str	 website;
+	struct str	 owner;
+	struct str	 secret_hex;	/* hex SHA-256 of the secret; empty if public */
+	unsigned	 grants;
+	struct scopes	 scopes;
+	struct str	 uris[16];	/* registered redirect URIs */
+	size_t		 nuris;
+};
+
+/*
+ * Load client id into *c. Returns 0, 1 if there is no such client, -1 on
+ * a database failure (db->state says which).
+ */
+int	store_client_get(struct db *, struct arena *, struct str id,
+	    struct client *c);
+
+/* 1 if secret hashes to the client's stored digest (constant time). */
+int	store_client_secret_ok(const struct client *, struct arena *,
+	    struct str secret);
+
+/*
+ * Descriptions of the scopes in s, in s's order, for lang ("en" uses
+ * description_en when set). A scope without a row keeps its name.
+ * Returns 0 or -1.
+ */
+int	store_scope_describe(struct db *, struct arena *, const struct scopes *s,
+	    const char *lang, struct str *desc);
+
+struct user {
+	long		 id;
+	struct str	 username;
+	struct str	 password_hash;
+	struct str	 nickname;
+	struct str	 avatar;
+	struct str	 gender;
+};
+
+/* Load a user by name or id. 0 found, 1 absent, -1 database failure. */
+int	store_user_by_name(struct db *, struct arena *, struct str name,
+	    struct user *u);
+int	store_user_by_id(struct db *, struct arena *, long id, struct user *u);
+
+/* Replace a user's password hash. 0, or -1. */
+int	store_user_set_password(struct db *, long id, const char *phc);
+
+/* Authorization codes and tokens (store_token.c). */
+struct code_row {
+	long		 family_id;
+	struct str	 client_id;
+	long		 user_id;
+	struct str	 redirect_uri;	/* empty: omitted at authorize */
+	int		 had_redirect_uri;
+	struct str	 scope;
+	struct str	 challenge;
+	struct str	 method;
+	int		 live;		/* not expired */
+	int		 used;
+};
+
+struct issue {
+	const char	*access_hash;	/* digest params (crypto_digest_param) */
+	const char	*refresh_hash;	/* NULL: no refresh token */
+	long		 access_ttl;
+	long		 refresh_ttl;
+	struct str	 scope;		/* of the access token */
+	struct str	 refresh_scope;	/* of the refresh token */
+};
+
+int	store_code_insert(struct db *, const char *code_hash,
+	    struct str client_id, long user_id, struct str redirect_uri,
+	    struct str scope, struct str challenge, struct str method,
+	    long ttl);
+/* 0 found, 1 absent, -1 database failure. */
+int	store_code_get(struct db *, struct arena *, const char *code_hash,
+	    struct code_row *);
+/*
+ * Mark the code used and issue the tokens in one statement. Returns 0,
+ * 1 if the code was used meanwhile, -1 on database failure.
+ */
+int	store_code_redeem(struct db *, const char *code_hash,
+	    const struct issue *);
+
+/* Issue tokens in a new family (password, client_credentials). 0 or -1. */
+int	store_token_issue(struct db *, struct str client_id, long user_id,
+	    const struct issue *);
+
+struct token_row {
+	char		 kind;		/* 'a' or 'r' */
+	long		 family_id;
+	struct str	 client_id;
+	long		 user_id;	/* 0: no user (client_credentials) */
+	struct str	 scope;
+	int		 live;		/* not expired */
+	int		 revoked;
+	int		 rotated;
+	long		 exp;		/* seconds since the epoch */
+	long		 iat;
+	struct str	 owner;		/* the client's owner, for unionid */
+	struct str	 nickname, avatar, gender;
+};
+
+/* Look a token up by digest, any kind. 0 found, 1 absent, -1 failure. */
+int	store_token_get(struct db *, struct arena *, const char *hash,
+	    struct token_row *);
+
+/*
+ * Rotate a refresh token: kill it and issue the new pair in one
+ * statement (refresh_hash of is may be NULL when rotation is off).
+ * Returns 0, 1 if it died meanwhile, -1 on failure.
+ */
+int	store_refresh_rotate(struct db *, const char *old_hash, int rotate,
+	    long family_id, struct str client_id, long user_id,
+	    const struct issue *);
+
+/* Revoke every token of a family. 0 or -1. */
+int	store_family_revoke(struct db *, long family_id);
+
+/* Revoke one token of this client (refresh: its whole family). 0 or -1. */
+int	store_token_revoke(struct db *, const char *hash, struct str client_id);
+
+/* Revoke a user's tokens for a client and forget the consent. 0 or -1. */
+int	store_grant_revoke(struct db *, long user_id, struct str client_id);
+
+/* Consents (store_consent.c). */
+/* Load the remembered scopes into s (arena). 0, 1 none, -1 failure. */
+int	store_consent_get(struct db *, struct arena *, long user_id,
+	    struct str client_id, struct scopes *s);
+/* Add scopes to the remembered consent. 0 or -1. */
+int	store_consent_add(struct db *, long user_id, struct str client_id,
+	    struct str scope_space_separated);
+
+struct grant_row {
+	struct str	client_id, client_name, client_website, scopes,
+			granted_at;
+};
+/* A user's consents, newest first, at most max. Returns count or -1. */
+long	store_consent_list(struct db *, struct arena *, long user_id,
+	    struct grant_row *rows, size_t max);
+
+/* Sessions and throttling (store_session.c). */
+int	store_session_create(struct db *, const char *hash, long user_id,
+	    long ttl);
+/* The user of a live session. 0 found, 1 absent, -1 failure. */
+int	store_session_user(struct db *, struct arena *, const char *hash,
+	    struct user *u);
+int	store_session_delete(struct db *, const char *hash);
+/* End every session of the user except keep_hash (may be NULL). */
+int	store_session_delete_others(struct db *, long user_id,
+	    const char *keep_hash);
+
+/* The larger of the two keys' failure counts over the last window seconds. */
+long	store_failures_count(struct db *, const char *key1, const char *key2,
+	    long window);
+int	store_failure_add(struct db *, const char *key);
+int	store_failures_clear(struct db *, const char *key);
+
+#endif

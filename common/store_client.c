@@ -1,0 +1,149 @@
+/* store_client.c: clients, their redirect URIs, grants and scopes */
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "store.h"
+
+static struct stmt client_get = { "client_get",
+	"SELECT c.id, c.name, c.website, c.owner,"
+	" coalesce(encode(c.secret_hash, 'hex'), ''),"
+	" array_to_string(c.grants, ' '), array_to_string(c.scopes, ' '),"
+	" coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
+	"   FROM client_redirect_uris WHERE client_id = c.id), '')"
+	" FROM clients c WHERE c.id = $1", 1, 0 };
+
+static struct stmt scope_describe = { "scope_describe",
+	"SELECT name, description, description_en FROM scopes"
+	" WHERE name = ANY (string_to_array($1, ' '))", 1, 0 };
+
+static const struct {
+	const char	*name;
+	unsigned	 flag;
+} grant_names[] = {
+	{ "authorization_code", GRANT_CODE },
+	{ "refresh_token", GRANT_REFRESH },
+	{ "password", GRANT_PASSWORD },
+	{ "client_credentials", GRANT_CLIENT_CREDENTIALS },
+	{ "implicit", GRANT_IMPLICIT },
+};
+
+unsigned
+grant_from_name(struct str s)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(grant_names) / sizeof(grant_names[0]); i++)
+		if (str_eq_c(s, grant_names[i].name))
+			return grant_names[i].flag;
+	return 0;
+}
+
+static struct str
+field(struct arena *a, PGresult *res, int col)
+{
+	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, col),
+	    (size_t)PQgetlength(res, 0, col)), (size_t)PQgetlength(res, 0, col) };
+}
+
+/* Split a space-separated list into at most max views. */
+static size_t
+split(struct str s, struct str *out, size_t max)
+{
+	size_t	i = 0, start, n = 0;
+
+	while (i < s.n && n < max) {
+		while (i < s.n && s.p[i] == ' ')
+			i++;
+		start = i;
+		while (i < s.n && s.p[i] != ' ')
+			i++;
+		if (i > start)
+			out[n++] = (struct str){ s.p + start, i - start };
+	}
+	return n;
+}
+
+int
+store_client_get(struct db *db, struct arena *a, struct str id,
+    struct client *c)
+{
+	const char	*params[1];
+	struct str	 grants[8];
+	PGresult	*res;
+	size_t		 i, n;
+	int		 rc = -1;
+
+	/* Longer than any stored id: no lookup (and no 500 on huge input). */
+	if (id.n == 0 || id.n > 128)
+		return 1;
+	params[0] = str_dup(a, id);
+	if ((res = db_exec(db, &client_get, params)) == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		rc = 1;
+		goto out;
+	}
+	memset(c, 0, sizeof(*c));
+	c->id = field(a, res, 0);
+	c->name = field(a, res, 1);
+	c->website = field(a, res, 2);
+	c->owner = field(a, res, 3);
+	c->secret_hex = field(a, res, 4);
+	n = split(field(a, res, 5), grants, 8);
+	for (i = 0; i < n; i++)
+		c->grants |= grant_from_name(grants[i]);
+	if (scope_parse(&c->scopes, field(a, res, 6)))
+		c->scopes.n = 0;
+	c->nuris = split(field(a, res, 7), c->uris, 16);
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+store_client_secret_ok(const struct client *c, struct arena *a,
+    struct str secret)
+{
+	unsigned char	d[SHA256_LEN];
+	struct strbuf	b;
+
+	if (c->secret_hex.n == 0)
+		return 0;
+	crypto_sha256(secret.p, secret.n, d);
+	strbuf_init(&b, a);
+	strbuf_hex(&b, d, sizeof(d));
+	return str_eq_ct(strbuf_str(&b), c->secret_hex);
+}
+
+int
+store_scope_describe(struct db *db, struct arena *a, const struct scopes *s,
+    const char *lang, struct str *desc)
+{
+	struct strbuf	 b;
+	const char	*params[1];
+	PGresult	*res;
+	size_t		 i;
+	int		 row, col;
+
+	strbuf_init(&b, a);
+	scope_join(&b, s, ' ');
+	params[0] = b.p;
+	if ((res = db_exec(db, &scope_describe, params)) == NULL)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		desc[i] = s->v[i];
+		for (row = 0; row < PQntuples(res); row++) {
+			if (!str_eq_c(s->v[i], PQgetvalue(res, row, 0)))
+				continue;
+			col = strcmp(lang, "en") == 0 &&
+			    PQgetlength(res, row, 2) > 0 ? 2 : 1;
+			desc[i] = str_c(arena_strndup(a,
+			    PQgetvalue(res, row, col),
+			    (size_t)PQgetlength(res, row, col)));
+		}
+	}
+	PQclear(res);
+	return 0;
+}

@@ -1,0 +1,107 @@
+/* store_consent.c: remembered consents, one row per user and client */
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+static struct stmt consent_get = { "consent_get",
+	"SELECT array_to_string(scopes, ' ') FROM consents"
+	" WHERE user_id = $1 AND client_id = $2", 2, 0 };
+
+static struct stmt consent_add = { "consent_add",
+	"INSERT INTO consents (user_id, client_id, scopes)"
+	" VALUES ($1, $2, string_to_array($3, ' '))"
+	" ON CONFLICT (user_id, client_id) DO UPDATE SET granted_at = now(),"
+	" scopes = ARRAY(SELECT DISTINCT unnest(consents.scopes ||"
+	"   EXCLUDED.scopes) ORDER BY 1)", 3, 0 };
+
+static struct stmt consent_list = { "consent_list",
+	"SELECT c.id, c.name, c.website, coalesce((SELECT string_agg("
+	"   coalesce(s.description, x), '、') FROM unnest(k.scopes) x"
+	"   LEFT JOIN scopes s ON s.name = x), ''),"
+	" to_char(k.granted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+	" FROM consents k JOIN clients c ON c.id = k.client_id"
+	" WHERE k.user_id = $1 ORDER BY k.granted_at DESC LIMIT 100", 1, 0 };
+
+int
+store_consent_get(struct db *db, struct arena *a, long user_id,
+    struct str client_id, struct scopes *s)
+{
+	char		 uid[24];
+	const char	*params[2];
+	PGresult	*res;
+	struct str	 v;
+	int		 rc = 1;
+
+	snprintf(uid, sizeof(uid), "%ld", user_id);
+	params[0] = uid;
+	params[1] = str_dup(a, client_id);
+	if ((res = db_exec(db, &consent_get, params)) == NULL)
+		return -1;
+	s->n = 0;
+	if (PQntuples(res) == 1) {
+		v.n = (size_t)PQgetlength(res, 0, 0);
+		v.p = arena_strndup(a, PQgetvalue(res, 0, 0), v.n);
+		if (scope_parse(s, v))
+			s->n = 0;
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+store_consent_add(struct db *db, long user_id, struct str client_id,
+    struct str scope)
+{
+	struct arena	 a = { 0 };
+	char		 uid[24];
+	const char	*params[3];
+	PGresult	*res;
+	int		 rc = -1;
+
+	snprintf(uid, sizeof(uid), "%ld", user_id);
+	params[0] = uid;
+	params[1] = str_dup(&a, client_id);
+	params[2] = str_dup(&a, scope);
+	if ((res = db_exec(db, &consent_add, params)) != NULL) {
+		PQclear(res);
+		rc = 0;
+	}
+	arena_free(&a);
+	return rc;
+}
+
+static struct str
+cell(struct arena *a, PGresult *res, int row, int c)
+{
+	size_t	n = (size_t)PQgetlength(res, row, c);
+
+	return (struct str){ arena_strndup(a, PQgetvalue(res, row, c), n), n };
+}
+
+long
+store_consent_list(struct db *db, struct arena *a, long user_id,
+    struct grant_row *rows, size_t max)
+{
+	char		 uid[24];
+	const char	*params[1] = { uid };
+	PGresult	*res;
+	long		 i, n;
+
+	snprintf(uid, sizeof(uid), "%ld", user_id);
+	if ((res = db_exec(db, &consent_list, params)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	if ((size_t)n > max)
+		n = (long)max;
+	for (i = 0; i < n; i++) {
+		rows[i].client_id = cell(a, res, (int)i, 0);
+		rows[i].client_name = cell(a, res, (int)i, 1);
+		rows[i].client_website = cell(a, res, (int)i, 2);
+		rows[i].scopes = cell(a, res, (int)i, 3);
+		rows[i].granted_at = cell(a, res, (int)i, 4);
+	}
+	PQclear(res);
+	return n;
+}

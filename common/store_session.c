@@ -1,0 +1,141 @@
+/* store_session.c: login sessions and authentication-failure counters */
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+static struct stmt session_create = { "session_create",
+	"INSERT INTO sessions (session_hash, user_id, expires_at)"
+	" VALUES ($1, $2, now() + $3::int * interval '1 second')", 3, 0 };
+
+static struct stmt session_user = { "session_user",
+	"SELECT u.id, u.username, u.nickname, u.avatar, u.gender,"
+	" u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id"
+	" WHERE s.session_hash = $1 AND s.expires_at > now()", 1, 0 };
+
+static struct stmt session_delete = { "session_delete",
+	"DELETE FROM sessions WHERE session_hash = $1", 1, 0 };
+
+static struct stmt session_delete_others = { "session_delete_others",
+	"DELETE FROM sessions WHERE user_id = $1"
+	" AND session_hash IS DISTINCT FROM $2::bytea", 2, 0 };
+
+static struct stmt failures_count = { "failures_count",
+	"SELECT greatest(count(*) FILTER (WHERE key = $1),"
+	" count(*) FILTER (WHERE key = $2)) FROM auth_failures"
+	" WHERE key IN ($1, $2)"
+	" AND at > now() - $3::int * interval '1 second'", 3, 0 };
+
+static struct stmt failure_add = { "failure_add",
+	"INSERT INTO auth_failures (key) VALUES ($1)", 1, 0 };
+
+static struct stmt failures_clear = { "failures_clear",
+	"DELETE FROM auth_failures WHERE key = $1", 1, 0 };
+
+static int
+run(struct db *db, struct stmt *s, const char *const *params)
+{
+	PGresult	*res;
+
+	if ((res = db_exec(db, s, params)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+store_session_create(struct db *db, const char *hash, long user_id, long ttl)
+{
+	char		 uid[24], sttl[24];
+	const char	*params[3] = { hash, uid, sttl };
+
+	snprintf(uid, sizeof(uid), "%ld", user_id);
+	snprintf(sttl, sizeof(sttl), "%ld", ttl);
+	return run(db, &session_create, params);
+}
+
+static struct str
+cell(struct arena *a, PGresult *res, int c)
+{
+	size_t	n = (size_t)PQgetlength(res, 0, c);
+
+	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, c), n), n };
+}
+
+int
+store_session_user(struct db *db, struct arena *a, const char *hash,
+    struct user *u)
+{
+	const char	*params[1] = { hash };
+	PGresult	*res;
+	long		 id = 0;
+	int		 rc = 1;
+
+	if ((res = db_exec(db, &session_user, params)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		memset(u, 0, sizeof(*u));
+		str_to_long(str_c(PQgetvalue(res, 0, 0)), &id);
+		u->id = id;
+		u->username = cell(a, res, 1);
+		u->nickname = cell(a, res, 2);
+		u->avatar = cell(a, res, 3);
+		u->gender = cell(a, res, 4);
+		u->password_hash = cell(a, res, 5);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+store_session_delete(struct db *db, const char *hash)
+{
+	const char	*params[1] = { hash };
+
+	return run(db, &session_delete, params);
+}
+
+int
+store_session_delete_others(struct db *db, long user_id,
+    const char *keep_hash)
+{
+	char		 uid[24];
+	const char	*params[2] = { uid, keep_hash };
+
+	snprintf(uid, sizeof(uid), "%ld", user_id);
+	return run(db, &session_delete_others, params);
+}
+
+long
+store_failures_count(struct db *db, const char *key1, const char *key2,
+    long window)
+{
+	char		 w[24];
+	const char	*params[3] = { key1, key2, w };
+	PGresult	*res;
+	long		 n = 0;
+
+	snprintf(w, sizeof(w), "%ld", window);
+	if ((res = db_exec(db, &failures_count, params)) == NULL)
+		return -1;
+	str_to_long(str_c(PQgetvalue(res, 0, 0)), &n);
+	PQclear(res);
+	return n;
+}
+
+int
+store_failure_add(struct db *db, const char *key)
+{
+	const char	*params[1] = { key };
+
+	return run(db, &failure_add, params);
+}
+
+int
+store_failures_clear(struct db *db, const char *key)
+{
+	const char	*params[1] = { key };
+
+	return run(db, &failures_clear, params);
+}

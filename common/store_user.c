@@ -1,0 +1,80 @@
+/* store_user.c: users and their profiles */
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+#define USER_COLS "id, username, password_hash, nickname, avatar, gender"
+
+static struct stmt user_by_name = { "user_by_name",
+	"SELECT " USER_COLS " FROM users WHERE username = $1", 1, 0 };
+static struct stmt user_by_id = { "user_by_id",
+	"SELECT " USER_COLS " FROM users WHERE id = $1", 1, 0 };
+static struct stmt user_set_password = { "user_set_password",
+	"UPDATE users SET password_hash = $2 WHERE id = $1", 2, 0 };
+
+static struct str
+col(struct arena *a, PGresult *res, int c)
+{
+	size_t	n = (size_t)PQgetlength(res, 0, c);
+
+	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, c), n), n };
+}
+
+static int
+load(struct db *db, struct arena *a, struct stmt *s, const char *param,
+    struct user *u)
+{
+	const char	*params[1] = { param };
+	PGresult	*res;
+	long		 id = 0;
+	int		 rc = 1;
+
+	if ((res = db_exec(db, s, params)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		memset(u, 0, sizeof(*u));
+		str_to_long(col(a, res, 0), &id);
+		u->id = id;
+		u->username = col(a, res, 1);
+		u->password_hash = col(a, res, 2);
+		u->nickname = col(a, res, 3);
+		u->avatar = col(a, res, 4);
+		u->gender = col(a, res, 5);
+		rc = 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+store_user_by_name(struct db *db, struct arena *a, struct str name,
+    struct user *u)
+{
+	if (name.n == 0 || name.n > 64)
+		return 1;
+	return load(db, a, &user_by_name, str_dup(a, name), u);
+}
+
+int
+store_user_by_id(struct db *db, struct arena *a, long id, struct user *u)
+{
+	char	buf[24];
+
+	snprintf(buf, sizeof(buf), "%ld", id);
+	return load(db, a, &user_by_id, buf, u);
+}
+
+int
+store_user_set_password(struct db *db, long id, const char *phc)
+{
+	char		 buf[24];
+	const char	*params[2] = { buf, phc };
+	PGresult	*res;
+
+	snprintf(buf, sizeof(buf), "%ld", id);
+	if ((res = db_exec(db, &user_set_password, params)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}

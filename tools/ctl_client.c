@@ -1,0 +1,266 @@
+/* ctl_client.c: oauthctl client add | list | show | delete | rotate-secret */
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "ctl.h"
+#include "redirect_uri.h"
+#include "scope.h"
+#include "store.h"
+
+#define MAX_URIS	16
+
+struct client_opts {
+	const char	*id, *name, *website, *owner, *grants, *scopes;
+	const char	*uris[MAX_URIS];
+	int		 nuris;
+	int		 public;
+};
+
+/* Check a comma-separated grant list; returns its flags or 0 on error. */
+static unsigned
+parse_grants(const char *list)
+{
+	struct scopes	g;
+	unsigned	flags = 0, f;
+	size_t		i;
+
+	if (scope_parse(&g, str_c(list)) || g.n == 0)
+		return 0;
+	for (i = 0; i < g.n; i++) {
+		if ((f = grant_from_name(g.v[i])) == 0)
+			return 0;
+		flags |= f;
+	}
+	return flags;
+}
+
+static int
+parse_opts(int argc, char **argv, struct client_opts *o)
+{
+	int	i;
+
+	for (i = 2; i < argc; i++) {
+		const char *opt = argv[i], **dst = NULL;
+
+		if (strcmp(opt, "--public") == 0) {
+			o->public = 1;
+			continue;
+		}
+		if (strcmp(opt, "--name") == 0)
+			dst = &o->name;
+		else if (strcmp(opt, "--website") == 0)
+			dst = &o->website;
+		else if (strcmp(opt, "--owner") == 0)
+			dst = &o->owner;
+		else if (strcmp(opt, "--grants") == 0)
+			dst = &o->grants;
+		else if (strcmp(opt, "--scopes") == 0)
+			dst = &o->scopes;
+		else if (strcmp(opt, "--id") == 0)
+			dst = &o->id;
+		else if (strcmp(opt, "--redirect-uri") == 0) {
+			if (o->nuris == MAX_URIS)
+				return ctl_fail("at most %d redirect URIs",
+				    MAX_URIS);
+			dst = &o->uris[o->nuris++];
+		} else
+			return ctl_fail("unknown option %s", opt);
+		if ((*dst = ctl_optarg(argc, argv, &i)) == NULL)
+			return ctl_fail("%s needs a value", opt);
+	}
+	return 0;
+}
+
+/* A QQ-style numeric client id: ten digits, not starting with 0. */
+static char *
+new_id(struct ctl *c)
+{
+	unsigned char	r[8];
+	unsigned long	v = 0;
+	char		buf[16];
+	size_t		i;
+
+	crypto_random(r, sizeof(r));
+	for (i = 0; i < sizeof(r); i++)
+		v = v << 8 | r[i];
+	snprintf(buf, sizeof(buf), "%lu", 1000000000UL + v % 9000000000UL);
+	return arena_strndup(&c->a, buf, strlen(buf));
+}
+
+static int
+check_scopes(struct ctl *c, const char *list)
+{
+	const char	*params[1] = { list };
+	PGresult	*res;
+	int		 unknown;
+
+	res = ctl_sql(c, "SELECT count(*) FROM unnest(string_to_array("
+	    "replace($1, ',', ' '), ' ')) s WHERE s <> '' AND NOT EXISTS"
+	    " (SELECT 1 FROM scopes WHERE name = s)", 1, params);
+	if (res == NULL)
+		return -1;
+	unknown = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	PQclear(res);
+	if (unknown)
+		return ctl_fail("unknown scope in %s (add it with "
+		    "'oauthctl scope add')", list);
+	return 0;
+}
+
+static int
+client_add(struct ctl *c, int argc, char **argv)
+{
+	struct client_opts	 o = { .owner = "default", .website = "",
+	    .grants = "authorization_code,refresh_token" };
+	struct str		 secret = STR_NULL;
+	struct scopes		 sc;
+	const char		*params[7];
+	unsigned		 flags;
+	int			 i;
+
+	if (parse_opts(argc, argv, &o))
+		return 1;
+	if (o.name == NULL || *o.name == '\0')
+		return ctl_fail("client add needs --name");
+	if ((flags = parse_grants(o.grants)) == 0)
+		return ctl_fail("bad --grants %s", o.grants);
+	if (o.public && (flags & GRANT_CLIENT_CREDENTIALS))
+		return ctl_fail("client_credentials needs a confidential client");
+	if ((flags & (GRANT_CODE | GRANT_IMPLICIT)) && o.nuris == 0)
+		return ctl_fail("client add needs --redirect-uri");
+	for (i = 0; i < o.nuris; i++)
+		if (!ruri_registrable(str_c(o.uris[i])))
+			return ctl_fail("bad redirect URI %s (absolute https, or "
+			    "http on loopback, no fragment)", o.uris[i]);
+	if (o.id != NULL && (strlen(o.id) == 0 || strlen(o.id) > 128 ||
+	    strcspn(o.id, " \t\r\n:") != strlen(o.id)))
+		return ctl_fail("bad --id");
+	if (o.scopes != NULL && (scope_parse(&sc, str_c(o.scopes)) ||
+	    check_scopes(c, o.scopes)))
+		return 1;
+	if (!o.public)
+		secret = crypto_token(&c->a);
+	params[0] = o.id ? o.id : new_id(c);
+	params[1] = o.name;
+	params[2] = o.public ? NULL : crypto_digest_param(&c->a, secret);
+	params[3] = o.website;
+	params[4] = o.owner;
+	params[5] = o.grants;
+	params[6] = o.scopes;
+	if (ctl_do(c, "BEGIN", 0, NULL) ||
+	    ctl_do(c, "INSERT INTO clients (id, name, secret_hash, website,"
+	    " owner, grants, scopes) VALUES ($1, $2, $3, $4, $5,"
+	    " string_to_array($6, ','), coalesce(string_to_array("
+	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
+	    " ORDER BY name)))", 7, params))
+		return 1;
+	for (i = 0; i < o.nuris; i++) {
+		const char *up[2] = { params[0], o.uris[i] };
+
+		if (ctl_do(c, "INSERT INTO client_redirect_uris (client_id, uri)"
+		    " VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
+			return 1;
+	}
+	if (ctl_do(c, "COMMIT", 0, NULL))
+		return 1;
+	printf("client_id=%s\n", params[0]);
+	if (!o.public)
+		printf("client_secret=%.*s\n", (int)secret.n, secret.p);
+	return 0;
+}
+
+static int
+client_list(struct ctl *c)
+{
+	PGresult	*res;
+	int		 i;
+
+	res = ctl_sql(c, "SELECT id, name, CASE WHEN secret_hash IS NULL"
+	    " THEN 'public' ELSE 'confidential' END,"
+	    " array_to_string(grants, ',') FROM clients ORDER BY created_at, id",
+	    0, NULL);
+	if (res == NULL)
+		return 1;
+	for (i = 0; i < PQntuples(res); i++)
+		printf("%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+		    PQgetvalue(res, i, 3));
+	PQclear(res);
+	return 0;
+}
+
+static int
+client_show(struct ctl *c, const char *id)
+{
+	const char	*params[1] = { id };
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = ctl_sql(c, "SELECT id, name, CASE WHEN secret_hash IS NULL"
+	    " THEN 'public' ELSE 'confidential' END, website, owner,"
+	    " array_to_string(grants, ','), array_to_string(scopes, ','),"
+	    " coalesce((SELECT string_agg(uri, ' ' ORDER BY uri) FROM"
+	    " client_redirect_uris WHERE client_id = c.id), ''), created_at"
+	    " FROM clients c WHERE id = $1", 1, params);
+	if (res == NULL)
+		return 1;
+	if (PQntuples(res) != 1)
+		rc = ctl_fail("no client %s", id);
+	else
+		printf("client_id=%s\nname=%s\ntype=%s\nwebsite=%s\nowner=%s\n"
+		    "grants=%s\nscopes=%s\nredirect_uris=%s\ncreated=%s\n",
+		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+		    PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
+		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 7),
+		    PQgetvalue(res, 0, 8));
+	PQclear(res);
+	return rc;
+}
+
+static int
+client_change(struct ctl *c, const char *sql, int nparams,
+    const char *const *params, const char *id)
+{
+	PGresult	*res = ctl_sql(c, sql, nparams, params);
+	int		 rc = 0;
+
+	if (res == NULL)
+		return 1;
+	if (strcmp(PQcmdTuples(res), "0") == 0)
+		rc = ctl_fail("no client %s (or it is public)", id);
+	PQclear(res);
+	return rc;
+}
+
+int
+ctl_client(struct ctl *c, int argc, char **argv)
+{
+	const char	*params[2];
+	struct str	 secret;
+
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return client_add(c, argc, argv);
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return client_list(c);
+	if (argc != 3)
+		return ctl_fail("usage: client add|list|show|delete|rotate-secret");
+	params[0] = argv[2];
+	if (strcmp(argv[1], "show") == 0)
+		return client_show(c, argv[2]);
+	if (strcmp(argv[1], "delete") == 0)
+		return client_change(c, "DELETE FROM clients WHERE id = $1", 1,
+		    params, argv[2]);
+	if (strcmp(argv[1], "rotate-secret") == 0) {
+		secret = crypto_token(&c->a);
+		params[1] = crypto_digest_param(&c->a, secret);
+		if (client_change(c, "UPDATE clients SET secret_hash = $2"
+		    " WHERE id = $1 AND secret_hash IS NOT NULL", 2, params,
+		    argv[2]))
+			return 1;
+		printf("client_secret=%.*s\n", (int)secret.n, secret.p);
+		return 0;
+	}
+	return ctl_fail("unknown client command %s", argv[1]);
+}

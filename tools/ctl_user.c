@@ -1,0 +1,105 @@
+/* ctl_user.c: oauthctl user add | passwd | delete */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "password.h"
+
+static char *
+read_password(struct ctl *c)
+{
+	char	*pw = ctl_read_line(c);
+
+	if (pw == NULL || *pw == '\0') {
+		ctl_fail("give the password as one line on stdin");
+		return NULL;
+	}
+	if (!str_is_utf8(str_c(pw))) {
+		ctl_fail("the password is not valid UTF-8");
+		return NULL;
+	}
+	return password_hash(&c->a, str_c(pw));
+}
+
+static int
+user_add(struct ctl *c, int argc, char **argv)
+{
+	const char	*params[5], *nick = "", *avatar = "", *gender = "男";
+	char		*phc;
+	int		 i;
+
+	if (argc < 3)
+		return ctl_fail("usage: user add NAME [--nickname N] "
+		    "[--avatar URL] [--gender 男|女]");
+	for (i = 3; i < argc; i++) {
+		const char **dst;
+
+		if (strcmp(argv[i], "--nickname") == 0)
+			dst = &nick;
+		else if (strcmp(argv[i], "--avatar") == 0)
+			dst = &avatar;
+		else if (strcmp(argv[i], "--gender") == 0)
+			dst = &gender;
+		else
+			return ctl_fail("unknown option %s", argv[i]);
+		if ((*dst = ctl_optarg(argc, argv, &i)) == NULL)
+			return ctl_fail("%s needs a value", argv[i]);
+	}
+	if (strcmp(gender, "男") != 0 && strcmp(gender, "女") != 0)
+		return ctl_fail("--gender must be 男 or 女");
+	if (!str_is_utf8(str_c(argv[2])) || !str_is_utf8(str_c(nick)) ||
+	    !str_is_utf8(str_c(avatar)))
+		return ctl_fail("names must be valid UTF-8");
+	if ((phc = read_password(c)) == NULL)
+		return 1;
+	params[0] = argv[2];
+	params[1] = phc;
+	params[2] = *nick ? nick : argv[2];
+	params[3] = avatar;
+	params[4] = gender;
+	if (ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
+	    " avatar, gender) VALUES ($1, $2, $3, $4, $5)", 5, params))
+		return 1;
+	return 0;
+}
+
+static int
+user_change(struct ctl *c, const char *sql, int n, const char *const *params)
+{
+	PGresult	*res = ctl_sql(c, sql, n, params);
+	int		 rc = 0;
+
+	if (res == NULL)
+		return 1;
+	if (strcmp(PQcmdTuples(res), "0") == 0)
+		rc = ctl_fail("no user %s", params[0]);
+	PQclear(res);
+	return rc;
+}
+
+int
+ctl_user(struct ctl *c, int argc, char **argv)
+{
+	const char	*params[2];
+
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return user_add(c, argc, argv);
+	if (argc != 3)
+		return ctl_fail("usage: user add|passwd|delete NAME");
+	params[0] = argv[2];
+	if (strcmp(argv[1], "delete") == 0)
+		return user_change(c, "DELETE FROM users WHERE username = $1",
+		    1, params);
+	if (strcmp(argv[1], "passwd") == 0) {
+		if ((params[1] = read_password(c)) == NULL)
+			return 1;
+		/* A new password ends every session of the user. */
+		if (user_change(c, "UPDATE users SET password_hash = $2"
+		    " WHERE username = $1", 2, params))
+			return 1;
+		return ctl_do(c, "DELETE FROM sessions WHERE user_id ="
+		    " (SELECT id FROM users WHERE username = $1)", 1,
+		    params) ? 1 : 0;
+	}
+	return ctl_fail("unknown user command %s", argv[1]);
+}
