@@ -379,9 +379,10 @@ def test_session_id_changes_at_login(server, app, fresh):
     a.s.cookies.set("oauth_session", planted)
     r = a.authorize(auth_params(cid, CB))
     assert 'name="password"' in r.text      # the planted id is no session
-    a.login(r, fresh)
-    assert a.s.cookies.get("oauth_session") not in (None, planted)
+    r = a.login(r, fresh)
+    m = re.search(r"oauth_session=([^;]+)", r.headers["Set-Cookie"])
+    sid = m.group(1)
+    assert sid != planted and len(sid) == 43
     # The session is stored only as a digest.
-    sid = a.s.cookies.get("oauth_session")
     rows = server.pg.sql("SELECT encode(session_hash, 'hex') FROM sessions")
     assert rows and all(sid not in r[0] for r in rows)
