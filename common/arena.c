@@ -13,7 +13,8 @@ struct arena_chunk {
 	struct arena_chunk	*next;
 	size_t			 cap;
 	size_t			 used;
-	unsigned char		 data[];
+	/* Aligned, so that offsets rounded up to ARENA_ALIGN are aligned too. */
+	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
 void *

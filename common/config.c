@@ -21,6 +21,7 @@ config_defaults(struct config *c)
 	c->code_ttl = 600;
 	c->refresh_rotation = 1;
 	c->qq_compat = 1;
+	c->login_address_limit = 10;
 }
 
 static struct str
@@ -79,6 +80,8 @@ set_key(struct config *c, struct str k, struct str v)
 		lp = &c->refresh_token_ttl, max = 315360000;
 	else if (str_eq_c(k, "code_ttl"))
 		lp = &c->code_ttl, max = 600;	/* RFC 6749 §4.1.2 */
+	else if (str_eq_c(k, "login_address_limit"))
+		lp = &c->login_address_limit, max = 1000000;
 	else if (str_eq_c(k, "refresh_rotation"))
 		bp = &c->refresh_rotation;
 	else if (str_eq_c(k, "qq_compat"))

@@ -17,6 +17,7 @@ struct config {
 	long		 code_ttl;
 	int		 refresh_rotation;
 	int		 qq_compat;
+	long		 login_address_limit;	/* failed logins per address */
 	unsigned char	 key[CONFIG_KEY_MAX];	/* the server secret */
 	size_t		 keylen;
 };

@@ -39,10 +39,15 @@ login_check(struct ctx *c, struct str username, struct str password,
 	snprintf(akey, sizeof(akey), "a:%.*s",
 	    (int)(c->req.remote_addr.n > 64 ? 64 : c->req.remote_addr.n),
 	    c->req.remote_addr.p);
-	if ((n = store_failures_count(&c->db, ukey, akey,
+	if ((n = store_failures_count(&c->db, ukey, ukey,
 	    LOGIN_FAIL_WINDOW)) == -1)
 		return LOGIN_DB;
 	if (n >= LOGIN_FAIL_MAX)
+		return LOGIN_THROTTLED;
+	if ((n = store_failures_count(&c->db, akey, akey,
+	    LOGIN_FAIL_WINDOW)) == -1)
+		return LOGIN_DB;
+	if (n >= c->cfg.login_address_limit)
 		return LOGIN_THROTTLED;
 	if ((rc = store_user_by_name(&c->db, &c->a, username, u)) == -1)
 		return LOGIN_DB;

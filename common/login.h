@@ -17,7 +17,8 @@ enum login_result {
 
 /*
  * Check username and password. Failures are counted per username and per
- * remote address; past LOGIN_FAIL_MAX in LOGIN_FAIL_WINDOW seconds the
+ * remote address; past LOGIN_FAIL_MAX for the username (or the config's
+ * login_address_limit for the address) in LOGIN_FAIL_WINDOW seconds the
  * answer is LOGIN_THROTTLED without checking. An unknown user costs the
  * same Argon2id work as a known one. On LOGIN_OK *u is loaded.
  */

@@ -72,6 +72,20 @@ parse_opts(int argc, char **argv, struct client_opts *o)
 	return 0;
 }
 
+/* RFC 6749 appendix A.1: client_id = *VSCHAR (we also want 1-128). */
+static int
+vschar(const char *s)
+{
+	size_t	i, n = strlen(s);
+
+	if (n == 0 || n > 128)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
 /* A QQ-style numeric client id: ten digits, not starting with 0. */
 static char *
 new_id(struct ctl *c)
@@ -133,9 +147,8 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (!ruri_registrable(str_c(o.uris[i])))
 			return ctl_fail("bad redirect URI %s (absolute https, or "
 			    "http on loopback, no fragment)", o.uris[i]);
-	if (o.id != NULL && (strlen(o.id) == 0 || strlen(o.id) > 128 ||
-	    strcspn(o.id, " \t\r\n:") != strlen(o.id)))
-		return ctl_fail("bad --id");
+	if (o.id != NULL && !vschar(o.id))
+		return ctl_fail("bad --id (1-128 printable ASCII characters)");
 	if (o.scopes != NULL && (scope_parse(&sc, str_c(o.scopes)) ||
 	    check_scopes(c, o.scopes)))
 		return 1;
