@@ -99,8 +99,7 @@ fail(struct ctx *c, const struct areq *r, const struct oerror *e)
 	else if (r->redirect_ok)
 		error_redirect(c, r, e);
 	else
-		error_page(c, oerr_status(e->code), oerr_name(e->code),
-		    oerr_desc(e));
+		error_page(c, 400, oerr_name(e->code), oerr_desc(e));
 }
 
 /* One optional parameter; -1 with e set when repeated. */

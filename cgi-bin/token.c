@@ -326,7 +326,7 @@ reply_error(struct ctx *c, const struct oerror *e, int qq)
 		    json_object_new_string(oerr_desc(e)));
 		/* QQ answers its errors with 200; outages stay honest. */
 		if (status < 500 && e->code != OERR_METHOD_NOT_ALLOWED &&
-		    e->code != OERR_TOO_LARGE)
+		    e->code != OERR_TOO_LARGE && c->req.err == REQ_OK)
 			status = 200;
 		json_reply(&c->resp, status, o, JSON_QQ_CALLBACK, STR_NULL);
 	} else {

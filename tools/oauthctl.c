@@ -258,6 +258,13 @@ cmd_metadata(struct ctl *c)
 static int
 usage(void)
 {
+	return ctl_fail("usage: oauthctl [--config FILE] init|migrate|client|"
+	    "user|scope|purge|metadata ... (oauthctl help for more)");
+}
+
+static int
+help(void)
+{
 	fputs("usage: oauthctl [--config FILE] command ...\n"
 	    "  init | migrate | purge | metadata\n"
 	    "  client add --name N --redirect-uri URI ... [--grants G,...]"
@@ -267,8 +274,8 @@ usage(void)
 	    "  user add NAME [--nickname N] [--avatar URL] [--gender 男|女]\n"
 	    "  user passwd NAME | delete NAME\n"
 	    "  scope add NAME --description TEXT [--description-en TEXT]\n",
-	    stderr);
-	return 1;
+	    stdout);
+	return 0;
 }
 
 int
@@ -284,6 +291,8 @@ main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage();
+	if (strcmp(argv[i], "help") == 0 || strcmp(argv[i], "--help") == 0)
+		return help();
 	argc -= i;
 	argv += i;
 	if (crypto_init())
