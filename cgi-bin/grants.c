@@ -31,7 +31,7 @@ grants_page(struct ctx *c, const struct user *u, const char *hash,
 	struct grant_row	 rows[GRANTS_MAX];
 	long			 i, n;
 
-	if ((n = store_consent_list(&c->db, &c->a, u->id, rows,
+	if ((n = store_consent_list(&c->db, &c->a, u->id, c->lang, rows,
 	    GRANTS_MAX)) < 0) {
 		page_db_failure(c);
 		return;

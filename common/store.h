@@ -157,9 +157,12 @@ struct grant_row {
 	struct str	client_id, client_name, client_website, scopes,
 			granted_at;
 };
-/* A user's consents, newest first, at most max. Returns count or -1. */
+/*
+ * A user's consents, newest first, at most max, scope descriptions in
+ * lang. Returns the count or -1.
+ */
 long	store_consent_list(struct db *, struct arena *, long user_id,
-	    struct grant_row *rows, size_t max);
+	    const char *lang, struct grant_row *rows, size_t max);
 
 /* Sessions and throttling (store_session.c). */
 int	store_session_create(struct db *, const char *hash, long user_id,

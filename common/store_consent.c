@@ -17,11 +17,13 @@ static struct stmt consent_add = { "consent_add",
 
 static struct stmt consent_list = { "consent_list",
 	"SELECT c.id, c.name, c.website, coalesce((SELECT string_agg("
-	"   coalesce(s.description, x), '、') FROM unnest(k.scopes) x"
+	"   coalesce(CASE WHEN $2::boolean THEN nullif(s.description_en, '')"
+	"   END, s.description, x), CASE WHEN $2::boolean THEN ', '"
+	"   ELSE '、' END) FROM unnest(k.scopes) x"
 	"   LEFT JOIN scopes s ON s.name = x), ''),"
 	" to_char(k.granted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
 	" FROM consents k JOIN clients c ON c.id = k.client_id"
-	" WHERE k.user_id = $1 ORDER BY k.granted_at DESC LIMIT 100", 1, 0 };
+	" WHERE k.user_id = $1 ORDER BY k.granted_at DESC LIMIT 100", 2, 0 };
 
 int
 store_consent_get(struct db *db, struct arena *a, long user_id,
@@ -82,10 +84,11 @@ cell(struct arena *a, PGresult *res, int row, int c)
 
 long
 store_consent_list(struct db *db, struct arena *a, long user_id,
-    struct grant_row *rows, size_t max)
+    const char *lang, struct grant_row *rows, size_t max)
 {
 	char		 uid[24];
-	const char	*params[1] = { uid };
+	const char	*params[2] = { uid, strcmp(lang, "en") == 0 ? "true" :
+	    "false" };
 	PGresult	*res;
 	long		 i, n;
 

@@ -39,10 +39,10 @@ url_decode(struct arena *a, struct str in, int plus, struct str *out)
 		p[n++] = c;
 	}
 	p[n] = '\0';
+	if (!str_is_utf8((struct str){ p, n }))
+		return -1;
 	out->p = p;
 	out->n = n;
-	if (!str_is_utf8(*out))
-		return -1;
 	return 0;
 }
 
