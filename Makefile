@@ -155,3 +155,7 @@ clean:
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Fuzzing (tests/fuzz) and benchmarks (bench/) keep their rules beside them.
+-include tests/fuzz/fuzz.mk
+-include bench/bench.mk
