@@ -135,23 +135,36 @@ check-unit:
 	$(MAKE) unit
 	$(MAKE) SAN=1 unit
 
-test: all
+# Both entry points first make sure the Debian packages are there, then
+# run make again so that pkg-config sees the freshly installed libraries.
+deps-run:
+	tools/deps.sh run
+
+deps-test:
+	tools/deps.sh all
+
+test: deps-test
+	$(MAKE) test-all
+
+test-all: all
 	$(MAKE) SAN=1 all
 	$(MAKE) unit
 	$(MAKE) SAN=1 unit
+	$(MAKE) fuzz-replay
 	$(PYTEST) tests/integration
 	OAUTH_BINDIR=san $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-fcgid $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-cgi $(PYTEST) tests/integration
 	$(PYTEST) tests/browser
 
-run: all
+run: deps-run
+	$(MAKE) all
 	tools/run.sh
 
 clean:
 	rm -rf build san cgi-bin/*.fcgi tools/oauthctl
 
-.PHONY: all unit check-unit test run clean
+.PHONY: all unit check-unit test test-all run clean deps-run deps-test
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
