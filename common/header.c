@@ -63,8 +63,9 @@ auth_basic(struct arena *a, struct str h, struct str *id, struct str *secret)
 			return -1;
 		return 1;
 	}
+	/* A failed decode may have written part of the secret: wipe it too. */
 	if ((n = b64_decode(rest, buf, sizeof(buf))) <= 0)
-		return -1;
+		goto fail;
 	raw.p = (char *)buf;
 	raw.n = (size_t)n;
 	if (memchr(raw.p, '\0', raw.n) != NULL ||

@@ -111,10 +111,12 @@ find_close(struct str body, struct str name)
 	while ((p = memmem(p, (size_t)(end - p), "{{", 2)) != NULL) {
 		const char *q = p + 2, *close;
 		struct str tag;
-		char kind = *q;
+		char kind;
 
+		/* q may be end: read *q only once "}}" is known to follow. */
 		if ((close = memmem(q, (size_t)(end - q), "}}", 2)) == NULL)
 			return NULL;
+		kind = *q;
 		tag.p = q + 1;
 		tag.n = (size_t)(close - q) - 1;
 		if ((kind == '#' || kind == '?' || kind == '^') &&
