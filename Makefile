@@ -3,8 +3,13 @@
 #   make SAN=1      the same with ASan+UBSan under san/
 #   make run | test | bench | fuzz | install | dist | clean
 
+VERSION		= 0.1.0
 PREFIX		?= /usr/local
 DESTDIR		?=
+LIBEXECDIR	?= $(PREFIX)/lib/oauth2-fcgi
+SBINDIR		?= $(PREFIX)/sbin
+SHAREDIR	?= $(PREFIX)/share/oauth2-fcgi
+DOCDIR		?= $(PREFIX)/share/doc/oauth2-fcgi
 V		?= 0
 SAN		?= 0
 
@@ -40,7 +45,8 @@ WARN_CFLAGS	= -Wall -Wextra -Werror -pedantic -std=c11 \
 		  -Wcast-qual -Wformat=2 -Wvla -Werror=format-security
 HARDEN_CFLAGS	= $(HARDEN) -fstack-protector-strong -fPIE
 FINAL_CFLAGS	= $(OPT) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(SAN_CFLAGS) \
-		  -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+		  -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP \
+		  -DOAUTH_TEMPLATE_DIR='"$(SHAREDIR)/htdocs/templates"'
 FINAL_LDFLAGS	= -pie -Wl,-z,relro -Wl,-z,now $(SAN_LDFLAGS) $(LDFLAGS)
 FINAL_LIBS	= -lfcgi $(PKG_LIBS)
 
@@ -161,10 +167,40 @@ run: deps-run
 	$(MAKE) all
 	tools/run.sh
 
-clean:
-	rm -rf build san cgi-bin/*.fcgi tools/oauthctl
+# make install [PREFIX=/usr/local] [DESTDIR=]: programs in LIBEXECDIR/cgi-bin,
+# oauthctl in SBINDIR, pages and schema in SHAREDIR, the example configs
+# with their install paths filled in (the state directory, port and user
+# are left as @VAR@, @PORT@, @USER@, @GROUP@ for the administrator).
+install: all
+	install -d $(DESTDIR)$(LIBEXECDIR)/cgi-bin $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(SHAREDIR)/schema $(DESTDIR)$(DOCDIR)
+	install -m 755 $(PROG_BINS) $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
+	install -m 755 $(CTL) $(DESTDIR)$(SBINDIR)/oauthctl
+	install -m 644 $(SCHEMA) $(DESTDIR)$(SHAREDIR)/schema/
+	cp -R htdocs $(DESTDIR)$(SHAREDIR)/
+	chmod -R u+rwX,go+rX $(DESTDIR)$(SHAREDIR)
+	for f in apache-example.conf lighttpd-example.conf; do \
+	    sed -e 's|@PREFIX@|$(SHAREDIR)|g' -e 's|@BINDIR@|$(LIBEXECDIR)|g' \
+	        $$f > $(DESTDIR)$(SHAREDIR)/$$f || exit 1; \
+	done
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
 
-.PHONY: all unit check-unit test test-all run clean deps-run deps-test
+uninstall:
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(SBINDIR)/oauthctl
+
+# make dist: the release tarball of the committed tree.
+dist:
+	@mkdir -p dist
+	git archive --format=tar.gz --prefix=oauth2-fcgi-$(VERSION)/ \
+	    -o dist/oauth2-fcgi-$(VERSION).tar.gz HEAD
+	@echo dist/oauth2-fcgi-$(VERSION).tar.gz
+
+clean:
+	rm -rf build san dist cgi-bin/*.fcgi tools/oauthctl
+
+.PHONY: all unit check-unit test test-all run clean deps-run deps-test \
+	install uninstall dist
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

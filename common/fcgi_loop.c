@@ -121,7 +121,7 @@ page_render(struct ctx *c, int status, const char *name, struct tvars *v)
 {
 	struct str	t;
 	const char	*dir = c->cfg.template_dir ? c->cfg.template_dir :
-	    "/usr/local/share/oauth2-fcgi/templates";
+	    OAUTH_TEMPLATE_DIR;
 
 	tvars_setc(v, "lang", c->lang);
 	strbuf_reset(&c->resp.body);

@@ -284,8 +284,12 @@ User = namedtuple("User", "name password")
 class WebServer:
     """lighttpd or Apache rendered from the example config into DIR."""
 
-    def __init__(self, kind, top, port, accounts, env, prefix, bindir):
+    def __init__(self, kind, top, port, accounts, env, prefix, bindir,
+                 source=None):
         self.kind = kind
+        # source: the config text to render; default the repository's
+        # example config for this kind.
+        self.source = source
         self.prefix = prefix
         self.bindir = bindir
         self.top = top
@@ -308,7 +312,7 @@ class WebServer:
 
     def render(self):
         src = "lighttpd-example.conf" if self.kind == "lighttpd" else "apache-example.conf"
-        text = (REPO / src).read_text()
+        text = self.source if self.source is not None else (REPO / src).read_text()
         for k, v in (("@PREFIX@", self.prefix), ("@BINDIR@", self.bindir),
                      ("@VAR@", self.top),
                      ("@PORT@", self.port), ("@USER@", self.acc.run_user),
