@@ -71,6 +71,7 @@ COMMON_OBJ_NAMES += redirect_uri.o
 COMMON_OBJ_NAMES += openid.o
 COMMON_OBJ_NAMES += db.o
 COMMON_OBJ_NAMES += fcgi_loop.o
+COMMON_OBJ_NAMES += store_util.o
 COMMON_OBJ_NAMES += store_client.o
 COMMON_OBJ_NAMES += store_user.o
 COMMON_OBJ_NAMES += store_token.o

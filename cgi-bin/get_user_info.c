@@ -9,22 +9,10 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
     struct str cb)
 {
 	json_object	*o = json_object_new_object();
-	int		 status = 200;	/* QQ answers errors with 200 */
+	int		 status = resource_error_status(c, e, bearer);
 
 	json_object_object_add(o, "ret", json_object_new_int(oerr_qq(e)));
 	json_object_object_add(o, "msg", json_object_new_string(oerr_desc(e)));
-	if (e->code == OERR_TEMPORARILY_UNAVAILABLE ||
-	    e->code == OERR_SERVER_ERROR || e->code == OERR_METHOD_NOT_ALLOWED ||
-	    e->code == OERR_TOO_LARGE)
-		status = oerr_status(e->code);
-	else if (bearer) {
-		/* RFC 6750 §3.1 when the token came in the header. */
-		status = oerr_status(e->code);
-		resource_challenge(c, e);
-	} else if (c->req.err != REQ_OK)
-		status = 400;
-	if (e->code == OERR_METHOD_NOT_ALLOWED)
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
 	json_reply(&c->resp, status, o,
 	    jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN, cb);
 	json_object_put(o);
@@ -47,23 +35,7 @@ get_user_info(struct ctx *c)
 	char			 want[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		goto fail;
-	}
-	if (c->req.err != REQ_OK) {
-		if (c->req.err == REQ_TOO_LARGE)
-			OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
-		else
-			OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
-			    "malformed request parameters");
-		goto fail;
-	}
-	if (resource_callback(c, &jsonp, &cb, &e)) {
-		c->req.err = REQ_BAD_ENCODING;
-		goto fail;
-	}
-	if (resource_token(c, &t, &bearer, &e))
+	if (resource_begin(c, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
 	case FORM_ONE:

@@ -11,27 +11,12 @@ introspect(struct ctx *c)
 	struct oerror		 e = { 0 };
 	struct client		 cl;
 	struct token_row	 t;
-	struct str		 tok, hint;
+	struct str		 tok;
 	json_object		*o;
 	char			 sub[OPENID_LEN + 1];
 	int			 rc = 1;
 
-	if (!req_is(&c->req, "POST")) {
-		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		goto fail;
-	}
-	if (c->req.err != REQ_OK) {
-		OERR_SET(&e, c->req.err == REQ_TOO_LARGE ? OERR_TOO_LARGE :
-		    OERR_INVALID_REQUEST, 0, "malformed request");
-		goto fail;
-	}
-	if (req_param(&c->req, "token", &tok) != FORM_ONE ||
-	    req_param(&c->req, "token_type_hint", &hint) == FORM_DUP) {
-		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
-		    "token is missing or repeated");
-		goto fail;
-	}
-	if (client_authenticate(c, 0, &cl, &e))
+	if (token_request_begin(c, 0, &cl, &tok, &e))
 		goto fail;
 	if (tok.n <= 512 && (rc = store_token_get(&c->db, &c->a,
 	    crypto_digest_param(&c->a, tok), &t)) == -1) {

@@ -23,23 +23,11 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
     struct str cb)
 {
 	json_object	*o = json_object_new_object();
-	int		 status = 200;	/* QQ answers errors with 200 */
+	int		 status = resource_error_status(c, e, bearer);
 
 	json_object_object_add(o, "error", json_object_new_int(oerr_qq(e)));
 	json_object_object_add(o, "error_description",
 	    json_object_new_string(oerr_desc(e)));
-	if (e->code == OERR_TEMPORARILY_UNAVAILABLE ||
-	    e->code == OERR_SERVER_ERROR || e->code == OERR_METHOD_NOT_ALLOWED ||
-	    e->code == OERR_TOO_LARGE)
-		status = oerr_status(e->code);
-	else if (bearer) {
-		/* RFC 6750 §3.1 when the token came in the header. */
-		status = oerr_status(e->code);
-		resource_challenge(c, e);
-	} else if (c->req.err != REQ_OK)
-		status = 400;
-	if (e->code == OERR_METHOD_NOT_ALLOWED)
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
 	reply(c, o, status, jsonp, cb);
 	json_object_put(o);
 }
@@ -54,23 +42,7 @@ me(struct ctx *c)
 	char			 id[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		goto fail;
-	}
-	if (c->req.err != REQ_OK) {
-		if (c->req.err == REQ_TOO_LARGE)
-			OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
-		else
-			OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
-			    "malformed request parameters");
-		goto fail;
-	}
-	if (resource_callback(c, &jsonp, &cb, &e)) {
-		c->req.err = REQ_BAD_ENCODING;	/* a 400, not QQ's 200 */
-		goto fail;
-	}
-	if (resource_token(c, &t, &bearer, &e))
+	if (resource_begin(c, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	if (t.user_id == 0) {
 		OERR_SET(&e, OERR_INVALID_TOKEN, 100016,

@@ -8,24 +8,9 @@ revoke(struct ctx *c)
 {
 	struct oerror	e = { 0 };
 	struct client	cl;
-	struct str	tok, hint;
+	struct str	tok;
 
-	if (!req_is(&c->req, "POST")) {
-		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		goto fail;
-	}
-	if (c->req.err != REQ_OK) {
-		OERR_SET(&e, c->req.err == REQ_TOO_LARGE ? OERR_TOO_LARGE :
-		    OERR_INVALID_REQUEST, 0, "malformed request");
-		goto fail;
-	}
-	if (req_param(&c->req, "token", &tok) != FORM_ONE ||
-	    req_param(&c->req, "token_type_hint", &hint) == FORM_DUP) {
-		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
-		    "token is missing or repeated");
-		goto fail;
-	}
-	if (client_authenticate(c, 1, &cl, &e))
+	if (token_request_begin(c, 1, &cl, &tok, &e))
 		goto fail;
 	/* RFC 7009 §2.2: unknown tokens are not an error. */
 	if (tok.n <= 512 && store_token_revoke(&c->db,

@@ -108,6 +108,22 @@ join(struct ctx *c, const struct scopes *s)
 	return strbuf_str(&b);
 }
 
+/*
+ * A code or refresh token came back after its use: revoke everything
+ * issued from the same authorization and fail with invalid_grant.
+ */
+static int
+replayed(struct ctx *c, long family_id, int qq, const char *why,
+    struct oerror *e)
+{
+	if (store_family_revoke(&c->db, family_id)) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	OERR_SET(e, OERR_INVALID_GRANT, qq, why);
+	return -1;
+}
+
 static int
 grant_code(struct ctx *c, const struct client *cl, struct issued *out,
     struct oerror *e)
@@ -134,13 +150,8 @@ grant_code(struct ctx *c, const struct client *cl, struct issued *out,
 		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
 		return -1;
 	}
-	if (row.used) {
-		/* RFC 6749 §4.1.2: revoke what the code gave. */
-		if (store_family_revoke(&c->db, row.family_id))
-			goto dbfail;
-		OERR_SET(e, OERR_INVALID_GRANT, 100020, "code used twice");
-		return -1;
-	}
+	if (row.used)	/* RFC 6749 §4.1.2: revoke what the code gave. */
+		return replayed(c, row.family_id, 100020, "code used twice", e);
 	if (!str_eq(row.client_id, cl->id)) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100019,
 		    "code was issued to another client");
@@ -171,13 +182,8 @@ grant_code(struct ctx *c, const struct client *cl, struct issued *out,
 	is.scope = is.refresh_scope = out->scope = row.scope;
 	if ((rc = store_code_redeem(&c->db, hash, &is)) == -1)
 		goto dbfail;
-	if (rc == 1) {
-		/* Lost a race with another redemption of the same code. */
-		if (store_family_revoke(&c->db, row.family_id))
-			goto dbfail;
-		OERR_SET(e, OERR_INVALID_GRANT, 100020, "code used twice");
-		return -1;
-	}
+	if (rc == 1)	/* lost a race with another redemption */
+		return replayed(c, row.family_id, 100020, "code used twice", e);
 	return 0;
 dbfail:
 	oerror_from_db(c, e);
@@ -209,10 +215,10 @@ grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
 		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
 		return -1;
 	}
+	if (t.revoked && t.rotated)	/* a dead token came back: stolen? */
+		return replayed(c, t.family_id, 100036,
+		    "refresh token invalid", e);
 	if (t.revoked) {
-		/* A dead token came back: its family may be stolen. */
-		if (t.rotated && store_family_revoke(&c->db, t.family_id))
-			goto dbfail;
 		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
 		return -1;
 	}
@@ -238,12 +244,9 @@ grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
 	    t.family_id, t.client_id, t.user_id, &is);
 	if (rc == -1)
 		goto dbfail;
-	if (rc == 1) {
-		if (store_family_revoke(&c->db, t.family_id))
-			goto dbfail;
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return -1;
-	}
+	if (rc == 1)	/* lost a race with another use of the token */
+		return replayed(c, t.family_id, 100036,
+		    "refresh token invalid", e);
 	return 0;
 dbfail:
 	oerror_from_db(c, e);

@@ -122,3 +122,27 @@ oerror_reply_json(struct ctx *c, const struct oerror *e, const char *allow)
 	if (e->code == OERR_METHOD_NOT_ALLOWED)
 		resp_header(&c->resp, "Allow", str_c(allow));
 }
+
+int
+token_request_begin(struct ctx *c, int allow_public, struct client *cl,
+    struct str *tok, struct oerror *e)
+{
+	struct str	hint;
+
+	if (!req_is(&c->req, "POST")) {
+		OERR_SET(e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
+		return -1;
+	}
+	if (c->req.err != REQ_OK) {
+		OERR_SET(e, c->req.err == REQ_TOO_LARGE ? OERR_TOO_LARGE :
+		    OERR_INVALID_REQUEST, 0, "malformed request");
+		return -1;
+	}
+	if (req_param(&c->req, "token", tok) != FORM_ONE ||
+	    req_param(&c->req, "token_type_hint", &hint) == FORM_DUP) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0,
+		    "token is missing or repeated");
+		return -1;
+	}
+	return client_authenticate(c, allow_public, cl, e);
+}

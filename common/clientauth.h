@@ -17,6 +17,15 @@
 int	client_authenticate(struct ctx *, int allow_public, struct client *c,
 	    struct oerror *e);
 
+/*
+ * The common start of revoke and introspect (RFC 7009 §2.1, RFC 7662
+ * §2.1): a POST with well-formed parameters, one "token" (and at most one
+ * "token_type_hint"), from an authenticated client. Returns 0 with *c and
+ * *token set, or -1 with e set.
+ */
+int	token_request_begin(struct ctx *, int allow_public, struct client *c,
+	    struct str *token, struct oerror *e);
+
 /* Set e from the database state after a failed store call. */
 void	oerror_from_db(struct ctx *, struct oerror *e);
 

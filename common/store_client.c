@@ -4,6 +4,7 @@
 
 #include "crypto.h"
 #include "store.h"
+#include "store_util.h"
 
 static struct stmt client_get = { "client_get",
 	"SELECT c.id, c.name, c.website, c.owner,"
@@ -37,13 +38,6 @@ grant_from_name(struct str s)
 		if (str_eq_c(s, grant_names[i].name))
 			return grant_names[i].flag;
 	return 0;
-}
-
-static struct str
-field(struct arena *a, PGresult *res, int col)
-{
-	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, col),
-	    (size_t)PQgetlength(res, 0, col)), (size_t)PQgetlength(res, 0, col) };
 }
 
 /* Split a space-separated list into at most max views. */
@@ -85,17 +79,17 @@ store_client_get(struct db *db, struct arena *a, struct str id,
 		goto out;
 	}
 	memset(c, 0, sizeof(*c));
-	c->id = field(a, res, 0);
-	c->name = field(a, res, 1);
-	c->website = field(a, res, 2);
-	c->owner = field(a, res, 3);
-	c->secret_hex = field(a, res, 4);
-	n = split(field(a, res, 5), grants, 8);
+	c->id = store_cell(a, res, 0, 0);
+	c->name = store_cell(a, res, 0, 1);
+	c->website = store_cell(a, res, 0, 2);
+	c->owner = store_cell(a, res, 0, 3);
+	c->secret_hex = store_cell(a, res, 0, 4);
+	n = split(store_cell(a, res, 0, 5), grants, 8);
 	for (i = 0; i < n; i++)
 		c->grants |= grant_from_name(grants[i]);
-	if (scope_parse(&c->scopes, field(a, res, 6)))
+	if (scope_parse(&c->scopes, store_cell(a, res, 0, 6)))
 		c->scopes.n = 0;
-	c->nuris = split(field(a, res, 7), c->uris, 16);
+	c->nuris = split(store_cell(a, res, 0, 7), c->uris, 16);
 	rc = 0;
 out:
 	PQclear(res);

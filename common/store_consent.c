@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_util.h"
 
 static struct stmt consent_get = { "consent_get",
 	"SELECT array_to_string(scopes, ' ') FROM consents"
@@ -74,14 +75,6 @@ store_consent_add(struct db *db, long user_id, struct str client_id,
 	return rc;
 }
 
-static struct str
-cell(struct arena *a, PGresult *res, int row, int c)
-{
-	size_t	n = (size_t)PQgetlength(res, row, c);
-
-	return (struct str){ arena_strndup(a, PQgetvalue(res, row, c), n), n };
-}
-
 long
 store_consent_list(struct db *db, struct arena *a, long user_id,
     const char *lang, struct grant_row *rows, size_t max)
@@ -99,11 +92,11 @@ store_consent_list(struct db *db, struct arena *a, long user_id,
 	if ((size_t)n > max)
 		n = (long)max;
 	for (i = 0; i < n; i++) {
-		rows[i].client_id = cell(a, res, (int)i, 0);
-		rows[i].client_name = cell(a, res, (int)i, 1);
-		rows[i].client_website = cell(a, res, (int)i, 2);
-		rows[i].scopes = cell(a, res, (int)i, 3);
-		rows[i].granted_at = cell(a, res, (int)i, 4);
+		rows[i].client_id = store_cell(a, res, (int)i, 0);
+		rows[i].client_name = store_cell(a, res, (int)i, 1);
+		rows[i].client_website = store_cell(a, res, (int)i, 2);
+		rows[i].scopes = store_cell(a, res, (int)i, 3);
+		rows[i].granted_at = store_cell(a, res, (int)i, 4);
 	}
 	PQclear(res);
 	return n;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_util.h"
 
 static struct stmt session_create = { "session_create",
 	"INSERT INTO sessions (session_hash, user_id, expires_at)"
@@ -32,17 +33,6 @@ static struct stmt failure_add = { "failure_add",
 static struct stmt failures_clear = { "failures_clear",
 	"DELETE FROM auth_failures WHERE key = $1", 1, 0 };
 
-static int
-run(struct db *db, struct stmt *s, const char *const *params)
-{
-	PGresult	*res;
-
-	if ((res = db_exec(db, s, params)) == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
 int
 store_session_create(struct db *db, const char *hash, long user_id, long ttl)
 {
@@ -51,15 +41,7 @@ store_session_create(struct db *db, const char *hash, long user_id, long ttl)
 
 	snprintf(uid, sizeof(uid), "%ld", user_id);
 	snprintf(sttl, sizeof(sttl), "%ld", ttl);
-	return run(db, &session_create, params);
-}
-
-static struct str
-cell(struct arena *a, PGresult *res, int c)
-{
-	size_t	n = (size_t)PQgetlength(res, 0, c);
-
-	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, c), n), n };
+	return store_run(db, &session_create, params);
 }
 
 int
@@ -77,11 +59,11 @@ store_session_user(struct db *db, struct arena *a, const char *hash,
 		memset(u, 0, sizeof(*u));
 		str_to_long(str_c(PQgetvalue(res, 0, 0)), &id);
 		u->id = id;
-		u->username = cell(a, res, 1);
-		u->nickname = cell(a, res, 2);
-		u->avatar = cell(a, res, 3);
-		u->gender = cell(a, res, 4);
-		u->password_hash = cell(a, res, 5);
+		u->username = store_cell(a, res, 0, 1);
+		u->nickname = store_cell(a, res, 0, 2);
+		u->avatar = store_cell(a, res, 0, 3);
+		u->gender = store_cell(a, res, 0, 4);
+		u->password_hash = store_cell(a, res, 0, 5);
 		rc = 0;
 	}
 	PQclear(res);
@@ -93,7 +75,7 @@ store_session_delete(struct db *db, const char *hash)
 {
 	const char	*params[1] = { hash };
 
-	return run(db, &session_delete, params);
+	return store_run(db, &session_delete, params);
 }
 
 int
@@ -104,7 +86,7 @@ store_session_delete_others(struct db *db, long user_id,
 	const char	*params[2] = { uid, keep_hash };
 
 	snprintf(uid, sizeof(uid), "%ld", user_id);
-	return run(db, &session_delete_others, params);
+	return store_run(db, &session_delete_others, params);
 }
 
 long
@@ -129,7 +111,7 @@ store_failure_add(struct db *db, const char *key)
 {
 	const char	*params[1] = { key };
 
-	return run(db, &failure_add, params);
+	return store_run(db, &failure_add, params);
 }
 
 int
@@ -137,5 +119,5 @@ store_failures_clear(struct db *db, const char *key)
 {
 	const char	*params[1] = { key };
 
-	return run(db, &failures_clear, params);
+	return store_run(db, &failures_clear, params);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_util.h"
 
 static struct stmt code_insert = { "code_insert",
 	"INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri,"
@@ -91,40 +92,6 @@ static struct stmt grant_revoke = { "grant_revoke",
 	" UPDATE tokens SET revoked_at = now() WHERE user_id = $1"
 	" AND client_id = $2 AND revoked_at IS NULL", 2, 0 };
 
-static struct str
-col(struct arena *a, PGresult *res, int c)
-{
-	size_t	n = (size_t)PQgetlength(res, 0, c);
-
-	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, c), n), n };
-}
-
-static long
-col_long(PGresult *res, int c)
-{
-	long	v = 0;
-
-	str_to_long(str_c(PQgetvalue(res, 0, c)), &v);
-	return v;
-}
-
-static int
-col_bool(PGresult *res, int c)
-{
-	return PQgetvalue(res, 0, c)[0] == 't';
-}
-
-static int
-run(struct db *db, struct stmt *s, const char *const *params)
-{
-	PGresult	*res;
-
-	if ((res = db_exec(db, s, params)) == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
 static const char *
 opt(struct arena *a, struct str s)
 {
@@ -151,7 +118,7 @@ store_code_insert(struct db *db, const char *code_hash, struct str client_id,
 	params[5] = opt(&a, challenge);
 	params[6] = opt(&a, method);
 	params[7] = sttl;
-	rc = run(db, &code_insert, params);
+	rc = store_run(db, &code_insert, params);
 	arena_free(&a);
 	return rc;
 }
@@ -167,16 +134,16 @@ store_code_get(struct db *db, struct arena *a, const char *code_hash,
 	if ((res = db_exec(db, &code_get, params)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		c->family_id = col_long(res, 0);
-		c->client_id = col(a, res, 1);
-		c->user_id = col_long(res, 2);
-		c->had_redirect_uri = col_bool(res, 3);
-		c->redirect_uri = col(a, res, 4);
-		c->scope = col(a, res, 5);
-		c->challenge = col(a, res, 6);
-		c->method = col(a, res, 7);
-		c->live = col_bool(res, 8);
-		c->used = col_bool(res, 9);
+		c->family_id = store_long(res, 0, 0);
+		c->client_id = store_cell(a, res, 0, 1);
+		c->user_id = store_long(res, 0, 2);
+		c->had_redirect_uri = store_bool(res, 0, 3);
+		c->redirect_uri = store_cell(a, res, 0, 4);
+		c->scope = store_cell(a, res, 0, 5);
+		c->challenge = store_cell(a, res, 0, 6);
+		c->method = store_cell(a, res, 0, 7);
+		c->live = store_bool(res, 0, 8);
+		c->used = store_bool(res, 0, 9);
 		rc = 0;
 	}
 	PQclear(res);
@@ -192,7 +159,7 @@ issued(struct db *db, struct stmt *s, const char *const *params)
 
 	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
-	rc = PQntuples(res) == 1 && col_long(res, 0) == 1 ? 0 : 1;
+	rc = PQntuples(res) == 1 && store_long(res, 0, 0) == 1 ? 0 : 1;
 	PQclear(res);
 	return rc;
 }
@@ -240,7 +207,7 @@ store_token_issue(struct db *db, struct str client_id, long user_id,
 	params[5] = rt;
 	params[6] = str_dup(&a, is->scope);
 	params[7] = str_dup(&a, is->refresh_scope);
-	rc = run(db, &token_issue, params);
+	rc = store_run(db, &token_issue, params);
 	arena_free(&a);
 	return rc;
 }
@@ -257,19 +224,19 @@ store_token_get(struct db *db, struct arena *a, const char *hash,
 		return -1;
 	if (PQntuples(res) == 1) {
 		t->kind = PQgetvalue(res, 0, 0)[0];
-		t->family_id = col_long(res, 1);
-		t->client_id = col(a, res, 2);
-		t->user_id = col_long(res, 3);
-		t->scope = col(a, res, 4);
-		t->live = col_bool(res, 5);
-		t->revoked = col_bool(res, 6);
-		t->rotated = col_bool(res, 7);
-		t->exp = col_long(res, 8);
-		t->iat = col_long(res, 9);
-		t->owner = col(a, res, 10);
-		t->nickname = col(a, res, 11);
-		t->avatar = col(a, res, 12);
-		t->gender = col(a, res, 13);
+		t->family_id = store_long(res, 0, 1);
+		t->client_id = store_cell(a, res, 0, 2);
+		t->user_id = store_long(res, 0, 3);
+		t->scope = store_cell(a, res, 0, 4);
+		t->live = store_bool(res, 0, 5);
+		t->revoked = store_bool(res, 0, 6);
+		t->rotated = store_bool(res, 0, 7);
+		t->exp = store_long(res, 0, 8);
+		t->iat = store_long(res, 0, 9);
+		t->owner = store_cell(a, res, 0, 10);
+		t->nickname = store_cell(a, res, 0, 11);
+		t->avatar = store_cell(a, res, 0, 12);
+		t->gender = store_cell(a, res, 0, 13);
 		rc = 0;
 	}
 	PQclear(res);
@@ -313,7 +280,7 @@ store_family_revoke(struct db *db, long family_id)
 	const char	*params[1] = { fam };
 
 	snprintf(fam, sizeof(fam), "%ld", family_id);
-	return run(db, &family_revoke, params);
+	return store_run(db, &family_revoke, params);
 }
 
 int
@@ -325,7 +292,7 @@ store_token_revoke(struct db *db, const char *hash, struct str client_id)
 
 	params[0] = hash;
 	params[1] = str_dup(&a, client_id);
-	rc = run(db, &token_revoke, params);
+	rc = store_run(db, &token_revoke, params);
 	arena_free(&a);
 	return rc;
 }
@@ -341,7 +308,7 @@ store_grant_revoke(struct db *db, long user_id, struct str client_id)
 	snprintf(uid, sizeof(uid), "%ld", user_id);
 	params[0] = uid;
 	params[1] = str_dup(&a, client_id);
-	rc = run(db, &grant_revoke, params);
+	rc = store_run(db, &grant_revoke, params);
 	arena_free(&a);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_util.h"
 
 #define USER_COLS "id, username, password_hash, nickname, avatar, gender"
 
@@ -12,14 +13,6 @@ static struct stmt user_by_id = { "user_by_id",
 	"SELECT " USER_COLS " FROM users WHERE id = $1", 1, 0 };
 static struct stmt user_set_password = { "user_set_password",
 	"UPDATE users SET password_hash = $2 WHERE id = $1", 2, 0 };
-
-static struct str
-col(struct arena *a, PGresult *res, int c)
-{
-	size_t	n = (size_t)PQgetlength(res, 0, c);
-
-	return (struct str){ arena_strndup(a, PQgetvalue(res, 0, c), n), n };
-}
 
 static int
 load(struct db *db, struct arena *a, struct stmt *s, const char *param,
@@ -34,13 +27,13 @@ load(struct db *db, struct arena *a, struct stmt *s, const char *param,
 		return -1;
 	if (PQntuples(res) == 1) {
 		memset(u, 0, sizeof(*u));
-		str_to_long(col(a, res, 0), &id);
+		str_to_long(store_cell(a, res, 0, 0), &id);
 		u->id = id;
-		u->username = col(a, res, 1);
-		u->password_hash = col(a, res, 2);
-		u->nickname = col(a, res, 3);
-		u->avatar = col(a, res, 4);
-		u->gender = col(a, res, 5);
+		u->username = store_cell(a, res, 0, 1);
+		u->password_hash = store_cell(a, res, 0, 2);
+		u->nickname = store_cell(a, res, 0, 3);
+		u->avatar = store_cell(a, res, 0, 4);
+		u->gender = store_cell(a, res, 0, 5);
 		rc = 0;
 	}
 	PQclear(res);

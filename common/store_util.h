@@ -1,0 +1,23 @@
+/* store_util.h: small helpers shared by the store_*.c files only */
+#ifndef STORE_UTIL_H
+#define STORE_UTIL_H
+
+#include "db.h"
+#include "str.h"
+
+/* Run a statement and drop its result. Returns 0, or -1 (db->state set). */
+int		store_run(struct db *, struct stmt *, const char *const *params);
+
+/* A copy of a result cell in the arena (NUL-terminated). */
+struct str	store_cell(struct arena *, PGresult *, int row, int col);
+
+/* A cell as a number (0 when not a non-negative integer). */
+long		store_long(PGresult *, int row, int col);
+
+/* 1 if a boolean cell is true. */
+int		store_bool(PGresult *, int row, int col);
+
+/* The decimal text of v in buf (at least 24 bytes); returns buf. */
+char		*store_num(char *buf, size_t n, long v);
+
+#endif
