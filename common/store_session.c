@@ -10,8 +10,7 @@ static struct stmt session_create = { "session_create",
 	" VALUES ($1, $2, now() + $3::int * interval '1 second')", 3, 0 };
 
 static struct stmt session_user = { "session_user",
-	"SELECT u.id, u.username, u.nickname, u.avatar, u.gender,"
-	" u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id"
+	"SELECT " USER_COLS " FROM sessions s JOIN users u ON u.id = s.user_id"
 	" WHERE s.session_hash = $1 AND s.expires_at > now()", 1, 0 };
 
 static struct stmt session_delete = { "session_delete",
@@ -48,26 +47,7 @@ int
 store_session_user(struct db *db, struct arena *a, const char *hash,
     struct user *u)
 {
-	const char	*params[1] = { hash };
-	PGresult	*res;
-	long		 id = 0;
-	int		 rc = 1;
-
-	if ((res = db_exec(db, &session_user, params)) == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		memset(u, 0, sizeof(*u));
-		str_to_long(str_c(PQgetvalue(res, 0, 0)), &id);
-		u->id = id;
-		u->username = store_cell(a, res, 0, 1);
-		u->nickname = store_cell(a, res, 0, 2);
-		u->avatar = store_cell(a, res, 0, 3);
-		u->gender = store_cell(a, res, 0, 4);
-		u->password_hash = store_cell(a, res, 0, 5);
-		rc = 0;
-	}
-	PQclear(res);
-	return rc;
+	return store_user_load(db, a, &session_user, hash, u);
 }
 
 int

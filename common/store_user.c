@@ -5,30 +5,26 @@
 #include "store.h"
 #include "store_util.h"
 
-#define USER_COLS "id, username, password_hash, nickname, avatar, gender"
-
 static struct stmt user_by_name = { "user_by_name",
-	"SELECT " USER_COLS " FROM users WHERE username = $1", 1, 0 };
+	"SELECT " USER_COLS " FROM users u WHERE username = $1", 1, 0 };
 static struct stmt user_by_id = { "user_by_id",
-	"SELECT " USER_COLS " FROM users WHERE id = $1", 1, 0 };
+	"SELECT " USER_COLS " FROM users u WHERE id = $1", 1, 0 };
 static struct stmt user_set_password = { "user_set_password",
 	"UPDATE users SET password_hash = $2 WHERE id = $1", 2, 0 };
 
-static int
-load(struct db *db, struct arena *a, struct stmt *s, const char *param,
-    struct user *u)
+int
+store_user_load(struct db *db, struct arena *a, struct stmt *s,
+    const char *param, struct user *u)
 {
 	const char	*params[1] = { param };
 	PGresult	*res;
-	long		 id = 0;
 	int		 rc = 1;
 
 	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
 		memset(u, 0, sizeof(*u));
-		str_to_long(store_cell(a, res, 0, 0), &id);
-		u->id = id;
+		u->id = store_long(res, 0, 0);
 		u->username = store_cell(a, res, 0, 1);
 		u->password_hash = store_cell(a, res, 0, 2);
 		u->nickname = store_cell(a, res, 0, 3);
@@ -46,7 +42,7 @@ store_user_by_name(struct db *db, struct arena *a, struct str name,
 {
 	if (name.n == 0 || name.n > 64)
 		return 1;
-	return load(db, a, &user_by_name, str_dup(a, name), u);
+	return store_user_load(db, a, &user_by_name, str_dup(a, name), u);
 }
 
 int
@@ -55,7 +51,7 @@ store_user_by_id(struct db *db, struct arena *a, long id, struct user *u)
 	char	buf[24];
 
 	snprintf(buf, sizeof(buf), "%ld", id);
-	return load(db, a, &user_by_id, buf, u);
+	return store_user_load(db, a, &user_by_id, buf, u);
 }
 
 int
