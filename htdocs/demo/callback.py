@@ -10,13 +10,13 @@ import hmac
 import html
 import json
 import os
-import re
 import sys
 import urllib.error
 import urllib.parse
+
+from democlient import base_url, read_conf
 import urllib.request
 
-HOST_RE = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 CLEAR_STATE = "Set-Cookie: demo_state=; Path=/demo/; Max-Age=0; HttpOnly; SameSite=Lax"
 CSP = ("Content-Security-Policy: default-src 'self'; img-src 'self' https: http: data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -55,33 +55,6 @@ def fail(status, heading, message):
                          "<main class=\"demo-main\">\n<h1>" + html.escape(heading) + "</h1>\n"
                          "<p class=\"error\" id=\"error\">" + html.escape(message) + "</p>\n"
                          "<p><a href=\"/demo/\">返回首页 / Back</a></p>\n</main>\n"))
-
-
-def read_conf():
-    """Return {client_id, client_secret} from $DEMO_CLIENT_CONF or var/demo-client.conf."""
-    path = os.environ.get("DEMO_CLIENT_CONF")
-    if not path:
-        here = os.path.dirname(os.path.abspath(__file__))
-        path = os.path.join(here, "..", "..", "var", "demo-client.conf")
-    conf = {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                key, sep, value = line.strip().partition("=")
-                if sep and not key.startswith("#"):
-                    conf[key.strip()] = value.strip()
-    except OSError:
-        return None
-    return conf if conf.get("client_id") else None
-
-
-def base_url():
-    """Return scheme://host of this request, or None if the Host header is unusable."""
-    host = os.environ.get("HTTP_HOST", "")
-    if not HOST_RE.fullmatch(host):
-        return None
-    scheme = "https" if os.environ.get("HTTPS", "").lower() == "on" else "http"
-    return scheme + "://" + host
 
 
 def query_params():

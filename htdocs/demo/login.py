@@ -6,13 +6,13 @@ Makes a random state, keeps it in the demo_state cookie and redirects to
 """
 import html
 import os
-import re
 import secrets
 import sys
 import urllib.parse
 
+from democlient import base_url, read_conf
+
 SCOPE = "get_user_info,list_album"
-HOST_RE = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 
 
 def respond(status, body, headers=()):
@@ -39,33 +39,6 @@ def fail(status, message):
             "<main class=\"demo-main\"><h1>出错了 / Error</h1>"
             "<p class=\"error\">" + html.escape(message) + "</p>"
             "<p><a href=\"/demo/\">返回首页 / Back</a></p></main></body></html>\n")
-
-
-def read_conf():
-    """Return {client_id, client_secret} from $DEMO_CLIENT_CONF or var/demo-client.conf."""
-    path = os.environ.get("DEMO_CLIENT_CONF")
-    if not path:
-        here = os.path.dirname(os.path.abspath(__file__))
-        path = os.path.join(here, "..", "..", "var", "demo-client.conf")
-    conf = {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                key, sep, value = line.strip().partition("=")
-                if sep and not key.startswith("#"):
-                    conf[key.strip()] = value.strip()
-    except OSError:
-        return None
-    return conf if conf.get("client_id") else None
-
-
-def base_url():
-    """Return scheme://host of this request, or None if the Host header is unusable."""
-    host = os.environ.get("HTTP_HOST", "")
-    if not HOST_RE.fullmatch(host):
-        return None
-    scheme = "https" if os.environ.get("HTTPS", "").lower() == "on" else "http"
-    return scheme + "://" + host
 
 
 def main():
