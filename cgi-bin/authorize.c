@@ -356,8 +356,7 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 		ruri_param(&b, &first, "code", tok);
 	if (r->state.n)
 		ruri_param(&b, &first, "state", r->state);
-	if (!r->implicit)
-		ruri_param(&b, &first, "iss", str_c(c->cfg.issuer));
+	ruri_param(&b, &first, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */
 	if (resp_redirect(&c->resp, redirect_status(c), strbuf_str(&b)))
 		error_page(c, 400, "invalid_request", "Bad redirect.");
 }

@@ -174,6 +174,9 @@ grant_code(struct ctx *c, const struct client *cl, struct issued *out,
 	if (row.challenge.n && (hv == 0 ||
 	    pkce_method_parse(row.method, &m) ||
 	    !pkce_verify(m, row.challenge, verifier))) {
+		/* One guess per code: a wrong verifier burns it. */
+		if (hv && store_code_burn(&c->db, hash))
+			goto dbfail;
 		OERR_SET(e, OERR_INVALID_GRANT, 100019,
 		    "code_verifier does not match the code_challenge");
 		return -1;

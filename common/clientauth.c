@@ -44,6 +44,16 @@ client_authenticate(struct ctx *c, int allow_public, struct client *cl,
 		    "client_id or client_secret repeated");
 		return -1;
 	}
+	/*
+	 * RFC 6749 §2.3.1: no secrets in the request URI. Only QQ's GET
+	 * (qq_compat) carries one there, and that is its whole request.
+	 */
+	if (gsecret == FORM_ONE && req_in_query(&c->req, "client_secret") &&
+	    !req_is(&c->req, "GET")) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0,
+		    "client_secret must not be sent in the URL");
+		return -1;
+	}
 	if (basic == 0) {
 		/* RFC 6749 §2.3: one authentication method per request. */
 		if (gsecret == FORM_ONE ||

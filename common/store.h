@@ -97,6 +97,9 @@ int	store_code_insert(struct db *, const char *code_hash,
 /* 0 found, 1 absent, -1 database failure. */
 int	store_code_get(struct db *, struct arena *, const char *code_hash,
 	    struct code_row *);
+/* Mark a code used without issuing anything (a failed PKCE check). */
+int	store_code_burn(struct db *, const char *code_hash);
+
 /*
  * Mark the code used and issue the tokens in one statement. Returns 0,
  * 1 if the code was used meanwhile, -1 on database failure.

@@ -76,6 +76,10 @@ static struct stmt refresh_rotate = { "refresh_rotate",
 	"   WHERE $3::bytea IS NOT NULL RETURNING 1)"
 	" SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM r)", 11, 0 };
 
+static struct stmt code_burn = { "code_burn",
+	"UPDATE auth_codes SET used_at = now()"
+	" WHERE code_hash = $1 AND used_at IS NULL", 1, 0 };
+
 static struct stmt family_revoke = { "family_revoke",
 	"UPDATE tokens SET revoked_at = now()"
 	" WHERE family_id = $1 AND revoked_at IS NULL", 1, 0 };
@@ -271,6 +275,14 @@ store_refresh_rotate(struct db *db, const char *old_hash, int rotate,
 	rc = issued(db, &refresh_rotate, params);
 	arena_free(&a);
 	return rc;
+}
+
+int
+store_code_burn(struct db *db, const char *code_hash)
+{
+	const char	*params[1] = { code_hash };
+
+	return store_run(db, &code_burn, params);
 }
 
 int

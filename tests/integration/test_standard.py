@@ -193,10 +193,6 @@ def test_pkce_s256_public_client(server, pub, user):
     q = Agent(server).code(auth_params(cid, LOOP, state=None,
                                        code_challenge=challenge,
                                        code_challenge_method="S256"), user)
-    bad = token(server, {"grant_type": "authorization_code", "code": q["code"],
-                         "redirect_uri": LOOP, "client_id": cid,
-                         "code_verifier": pkce_pair()[0]})
-    assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
     none = token(server, {"grant_type": "authorization_code",
                           "code": q["code"], "redirect_uri": LOOP,
                           "client_id": cid})
@@ -209,6 +205,19 @@ def test_pkce_s256_public_client(server, pub, user):
     r = token(server, {"grant_type": "refresh_token", "client_id": cid,
                        "refresh_token": body["refresh_token"]})
     assert r.status_code == 200, r.text
+    # A wrong verifier burns the code: no second guess.
+    verifier, challenge = pkce_pair()
+    q = Agent(server).code(auth_params(cid, LOOP, state=None,
+                                       code_challenge=challenge,
+                                       code_challenge_method="S256"), user)
+    bad = token(server, {"grant_type": "authorization_code", "code": q["code"],
+                         "redirect_uri": LOOP, "client_id": cid,
+                         "code_verifier": pkce_pair()[0]})
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
+    r = token(server, {"grant_type": "authorization_code", "code": q["code"],
+                       "redirect_uri": LOOP, "client_id": cid,
+                       "code_verifier": verifier})
+    assert r.json()["error"] == "invalid_grant"
 
 
 def test_pkce_plain_confidential(server, conf, user):
