@@ -127,7 +127,7 @@ check_client(struct ctx *c, struct areq *r, struct oerror *e)
 		    "client_id is missing or repeated");
 		return -1;
 	}
-	if ((rc = store_client_get(&c->db, &c->a, id, &r->cl)) == -1) {
+	if ((rc = store_client_get(&c->db, &c->a, id, 1, &r->cl)) == -1) {
 		oerror_from_db(c, e);
 		return -1;
 	}

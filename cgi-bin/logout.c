@@ -43,7 +43,7 @@ logout(struct ctx *c)
 	/* Only a redirect URI registered for the named client is followed. */
 	if (req_param(&c->req, "post_logout_redirect_uri", &uri) == FORM_ONE &&
 	    req_param(&c->req, "client_id", &client) == FORM_ONE &&
-	    store_client_get(&c->db, &c->a, client, &cl) == 0) {
+	    store_client_get(&c->db, &c->a, client, 1, &cl) == 0) {
 		for (i = 0; i < cl.nuris; i++) {
 			if (str_eq(uri, cl.uris[i])) {
 				resp_redirect(&c->resp, 303, uri);

@@ -74,7 +74,7 @@ client_authenticate(struct ctx *c, int allow_public, struct client *cl,
 		if (gsecret == FORM_ONE)
 			secret = psecret;
 	}
-	if ((rc = store_client_get(&c->db, &c->a, id, cl)) == -1) {
+	if ((rc = store_client_get(&c->db, &c->a, id, 0, cl)) == -1) {
 		oerror_from_db(c, e);
 		return -1;
 	}

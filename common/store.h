@@ -32,11 +32,12 @@ struct client {
 };
 
 /*
- * Load client id into *c. Returns 0, 1 if there is no such client, -1 on
- * a database failure (db->state says which).
+ * Load client id into *c, its redirect URIs too when with_uris is set.
+ * Returns 0, 1 if there is no such client, -1 on a database failure
+ * (db->state says which).
  */
 int	store_client_get(struct db *, struct arena *, struct str id,
-	    struct client *c);
+	    int with_uris, struct client *c);
 
 /* 1 if secret hashes to the client's stored digest (constant time). */
 int	store_client_secret_ok(const struct client *, struct arena *,

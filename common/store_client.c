@@ -6,13 +6,20 @@
 #include "store.h"
 #include "store_util.h"
 
+#define CLIENT_COLS "c.id, c.name, c.website, c.owner," \
+	" coalesce(encode(c.secret_hash, 'hex'), '')," \
+	" array_to_string(c.grants, ' '), array_to_string(c.scopes, ' ')"
+
+/* With the redirect URIs, for the authorization endpoint. */
 static struct stmt client_get = { "client_get",
-	"SELECT c.id, c.name, c.website, c.owner,"
-	" coalesce(encode(c.secret_hash, 'hex'), ''),"
-	" array_to_string(c.grants, ' '), array_to_string(c.scopes, ' '),"
+	"SELECT " CLIENT_COLS ","
 	" coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
 	"   FROM client_redirect_uris WHERE client_id = c.id), '')"
 	" FROM clients c WHERE c.id = $1", 1, 0 };
+
+/* Without them, for client authentication on the hot paths. */
+static struct stmt client_get_auth = { "client_get_auth",
+	"SELECT " CLIENT_COLS ", '' FROM clients c WHERE c.id = $1", 1, 0 };
 
 static struct stmt scope_describe = { "scope_describe",
 	"SELECT name, description, description_en FROM scopes"
@@ -60,7 +67,7 @@ split(struct str s, struct str *out, size_t max)
 
 int
 store_client_get(struct db *db, struct arena *a, struct str id,
-    struct client *c)
+    int with_uris, struct client *c)
 {
 	const char	*params[1];
 	struct str	 grants[8];
@@ -72,7 +79,8 @@ store_client_get(struct db *db, struct arena *a, struct str id,
 	if (id.n == 0 || id.n > 128)
 		return 1;
 	params[0] = str_dup(a, id);
-	if ((res = db_exec(db, &client_get, params)) == NULL)
+	res = db_exec(db, with_uris ? &client_get : &client_get_auth, params);
+	if (res == NULL)
 		return -1;
 	if (PQntuples(res) != 1) {
 		rc = 1;
