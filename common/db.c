@@ -54,8 +54,13 @@ note_failure(struct db *db, PGresult *res)
 	const char	*ss = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", ss ? ss : "");
+	/*
+	 * No SQLSTATE means libpq raised the error itself: after a server
+	 * crash it reports "server closed the connection unexpectedly" while
+	 * PQstatus still says CONNECTION_OK.
+	 */
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK ||
-	    strncmp(db->sqlstate, "08", 2) == 0 ||
+	    db->sqlstate[0] == '\0' || strncmp(db->sqlstate, "08", 2) == 0 ||
 	    strncmp(db->sqlstate, "57P", 3) == 0 ||
 	    strcmp(db->sqlstate, "25006") == 0) {
 		/*

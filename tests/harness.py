@@ -232,13 +232,15 @@ class Pg:
                  "-w", "-t", "60", "start")
         self.running = True
 
-    def stop(self):
-        """Fast shutdown; falls back to SIGKILL of the postmaster's PID."""
+    def stop(self, mode="fast"):
+        """Shut down: mode "fast" (clean) or "immediate" (as a crash: no
+        checkpoint, recovery at the next start); falls back to SIGKILL of
+        the postmaster's PID."""
         if not self.running:
             return
         self.running = False
         try:
-            self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w",
+            self._pg("pg_ctl", "-D", str(self.data), "-m", mode, "-w",
                      "-t", "60", "stop")
         except (HarnessError, subprocess.TimeoutExpired):
             with contextlib.suppress(OSError, ValueError):
@@ -579,8 +581,9 @@ class Server:
 
     # -- the database --------------------------------------------------------
 
-    def stop_db(self):
-        self.pg.stop()
+    def stop_db(self, mode="fast"):
+        """Stop PostgreSQL; mode="immediate" simulates a crash."""
+        self.pg.stop(mode)
 
     def start_db(self):
         self.pg.start()
@@ -625,10 +628,11 @@ class Server:
         return _run(cmd, input=input, env=e, check=check, timeout=timeout)
 
     def run_cgi(self, program, method="GET", query="", body=b"", headers=None,
-                env=None, timeout=30):
+                env=None, timeout=30, wrapper=()):
         """Run cgi-bin/PROGRAM.fcgi once in plain-CGI mode, without a web
         server, as cgit's tests do.  headers: {"Cookie": ...} become HTTP_*.
-        env: extra or overriding variables (None removes one).  Returns
+        env: extra or overriding variables (None removes one).  wrapper:
+        a command prefix, e.g. ["valgrind", ...].  Returns
         CgiResult(status, headers [(name, value)], body bytes, stderr,
         returncode)."""
         if isinstance(body, str):
@@ -662,7 +666,8 @@ class Server:
                 e.pop(k, None)
             else:
                 e[k] = v
-        r = subprocess.run([str(self.bindir / "cgi-bin" / ("%s.fcgi" % program))],
+        r = subprocess.run(list(wrapper) +
+                           [str(self.bindir / "cgi-bin" / ("%s.fcgi" % program))],
                            input=body, env=e, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=timeout)
         return _parse_cgi(r)

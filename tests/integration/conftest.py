@@ -39,10 +39,13 @@ Fixtures (defined in tests/conftest.py, shared with tests/browser)
                          -> subprocess.CompletedProcess (text; stdout and
                          stderr captured); runs `oauthctl --config CONFIG`
         .run_cgi(program, method="GET", query="", body=b"", headers=None,
-                 env=None) -> CgiResult(status, headers, body, stderr,
-                         returncode): one plain-CGI run of
+                 env=None, wrapper=()) -> CgiResult(status, headers, body,
+                         stderr, returncode): one plain-CGI run of
                          cgi-bin/PROGRAM.fcgi without a web server
-        .stop_db(), .start_db()       stop/start PostgreSQL (waits)
+                         (wrapper: a command prefix such as valgrind)
+        .stop_db(mode="fast"), .start_db()
+                         stop/start PostgreSQL (waits); mode="immediate"
+                         stops it as a crash would (no checkpoint)
         .restart_webserver()          stop/start the web server and programs
         .log_text(since=0)            web server error log + programs' stderr
         .log_mark()                   position for log_text(since=mark)
