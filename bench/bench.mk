@@ -1,0 +1,26 @@
+# bench.mk: the ceiling responders of bench/ and `make bench`.
+#   make bench      build everything, then run bench/run (about 3 minutes)
+# Included by the top Makefile; uses its OBJ, OUT, LIB and flag groups.
+
+BENCH_PROGS	+= hello
+BENCH_PROGS	+= select
+BENCH_PROGS	+= insert
+BENCH_BINS	= $(patsubst %,$(OUT)/bench/bin/%.fcgi,$(BENCH_PROGS))
+
+$(OUT)/bench/bin/%.fcgi: $(OBJ)/bench/%.o $(OBJ)/bench/ceiling.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)
+
+bench-bins: $(BENCH_BINS)
+
+# The sanitizer build is measured only when asked for (make SAN=1 bench).
+bench: all bench-bins
+	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/run
+
+bench-clean:
+	rm -rf bench/bin
+
+clean: bench-clean
+
+.PHONY: bench bench-bins bench-clean
