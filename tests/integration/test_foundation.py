@@ -304,3 +304,24 @@ def test_missing_config_is_500_not_crash(server):
     assert r.status == 500
     assert "nonexistent.conf" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_deleting_client_or_user_removes_their_tokens(server):
+    cid, secret = make_client(server, redirect_uri=CB)
+    user = make_user(server)
+    q = Agent(server).code(auth_params(cid, CB), user)
+    exchange(server, cid, secret, q["code"], CB)
+    Agent(server).code(auth_params(cid, CB), user)      # a code left unused
+    count = ("SELECT (SELECT count(*) FROM tokens WHERE client_id = $1) + "
+             "(SELECT count(*) FROM auth_codes WHERE client_id = $1)")
+    assert server.pg.sql_one(count, cid) == "3"
+    assert server.oauthctl("client", "delete", cid).returncode == 0
+    assert server.pg.sql_one(count, cid) == "0"
+    cid, secret = make_client(server, redirect_uri=CB)
+    q = Agent(server).code(auth_params(cid, CB), user)
+    exchange(server, cid, secret, q["code"], CB)
+    uid = server.pg.sql_one("SELECT id FROM users WHERE username = $1",
+                            user.name)
+    assert server.oauthctl("user", "delete", user.name).returncode == 0
+    assert server.pg.sql_one("SELECT count(*) FROM tokens WHERE user_id = $1",
+                             uid) == "0"
