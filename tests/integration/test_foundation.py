@@ -314,7 +314,7 @@ def test_deleting_client_or_user_removes_their_tokens(server):
     Agent(server).code(auth_params(cid, CB), user)      # a code left unused
     count = ("SELECT (SELECT count(*) FROM tokens WHERE client_id = $1) + "
              "(SELECT count(*) FROM auth_codes WHERE client_id = $1)")
-    assert server.pg.sql_one(count, cid) == "3"
+    assert server.pg.sql_one(count, cid) == "4"    # 2 tokens, 2 codes
     assert server.oauthctl("client", "delete", cid).returncode == 0
     assert server.pg.sql_one(count, cid) == "0"
     cid, secret = make_client(server, redirect_uri=CB)
