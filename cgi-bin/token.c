@@ -124,26 +124,18 @@ replayed(struct ctx *c, long family_id, int qq, const char *why,
 	return -1;
 }
 
+/*
+ * Why a code could not be redeemed: the slow path, run only after the
+ * one-statement redemption matched nothing. Always returns -1 with e set.
+ */
 static int
-grant_code(struct ctx *c, const struct client *cl, struct issued *out,
-    struct oerror *e)
+code_failure(struct ctx *c, const struct client *cl, const char *hash,
+    int hr, struct str ruri, int hv, struct str verifier, struct oerror *e)
 {
-	struct str		 code, ruri, verifier;
-	struct code_row		 row;
-	struct issue		 is;
-	enum pkce_method	 m;
-	const char		*hash;
-	int			 hv, hr, rc;
+	struct code_row		row;
+	enum pkce_method	m;
+	int			rc;
 
-	if (need(c, "code", &code, 100005, e) ||
-	    (hr = maybe(c, "redirect_uri", &ruri, e)) == -1 ||
-	    (hv = maybe(c, "code_verifier", &verifier, e)) == -1)
-		return -1;
-	if (code.n > 256) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
-		return -1;
-	}
-	hash = crypto_digest_param(&c->a, code);
 	if ((rc = store_code_get(&c->db, &c->a, hash, &row)) == -1)
 		goto dbfail;
 	if (rc == 1) {
@@ -181,28 +173,94 @@ grant_code(struct ctx *c, const struct client *cl, struct issued *out,
 		    "code_verifier does not match the code_challenge");
 		return -1;
 	}
-	mint(c, cl, (cl->grants & GRANT_REFRESH) != 0, out, &is);
-	is.scope = is.refresh_scope = out->scope = row.scope;
-	if ((rc = store_code_redeem(&c->db, hash, &is)) == -1)
-		goto dbfail;
-	if (rc == 1)	/* lost a race with another redemption */
-		return replayed(c, row.family_id, 100020, "code used twice", e);
-	return 0;
+	/* Every check passes now: another redemption won the race. */
+	return replayed(c, row.family_id, 100020, "code used twice", e);
 dbfail:
 	oerror_from_db(c, e);
 	return -1;
 }
 
 static int
+grant_code(struct ctx *c, const struct client *cl, struct issued *out,
+    struct oerror *e)
+{
+	struct str	 code, ruri, verifier, s256 = STR_NULL;
+	struct issue	 is;
+	const char	*hash;
+	int		 hv, hr, rc;
+
+	if (need(c, "code", &code, 100005, e) ||
+	    (hr = maybe(c, "redirect_uri", &ruri, e)) == -1 ||
+	    (hv = maybe(c, "code_verifier", &verifier, e)) == -1)
+		return -1;
+	if (code.n > 256) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
+		return -1;
+	}
+	if (hv && pkce_well_formed(verifier))
+		s256 = pkce_s256(&c->a, verifier);
+	hash = crypto_digest_param(&c->a, code);
+	mint(c, cl, (cl->grants & GRANT_REFRESH) != 0, out, &is);
+	/* A malformed verifier ("-" matches no challenge) still counts as sent. */
+	rc = store_code_redeem(&c->db, &c->a, hash, cl->id, ruri,
+	    hv == 0 ? STR_NULL : s256.n ? verifier : STR_LIT("-"), s256, &is,
+	    &out->scope);
+	if (rc == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1)
+		return code_failure(c, cl, hash, hr, ruri, hv, verifier, e);
+	return 0;
+}
+
+/*
+ * Why a refresh token could not be used: the slow path, run only after
+ * the one-statement refresh matched nothing. Always returns -1 with e set.
+ */
+static int
+refresh_failure(struct ctx *c, const struct client *cl, const char *hash,
+    int hs, const struct scopes *want, struct oerror *e)
+{
+	struct token_row	t;
+	struct scopes		have;
+	int			rc;
+
+	if ((rc = store_token_get(&c->db, &c->a, hash, &t)) == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, cl->id)) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		return -1;
+	}
+	if (t.revoked && !t.rotated) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		return -1;
+	}
+	if (!t.revoked && !t.live) {
+		OERR_SET(e, OERR_INVALID_GRANT, 100037, "refresh token expired");
+		return -1;
+	}
+	if (!t.revoked && hs && (scope_parse(&have, t.scope) ||
+	    !scope_subset(want, &have))) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+		    "scope exceeds the original grant");
+		return -1;
+	}
+	/* A rotated token came back, or another use won the race. */
+	return replayed(c, t.family_id, 100036, "refresh token invalid", e);
+}
+
+static int
 grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
     struct oerror *e)
 {
-	struct str		 rt, v;
-	struct token_row	 t;
-	struct scopes		 have, want;
-	struct issue		 is;
-	const char		*hash;
-	int			 rc, hs;
+	struct str	 rt, v, want_scope = STR_NULL;
+	struct scopes	 want;
+	struct issue	 is;
+	const char	*hash;
+	int		 rc, hs;
 
 	if (need(c, "refresh_token", &rt, 100006, e) ||
 	    (hs = maybe(c, "scope", &v, e)) == -1)
@@ -211,49 +269,26 @@ grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
 		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
 		return -1;
 	}
+	if (hs) {
+		if (scope_parse(&want, v) || want.n == 0) {
+			OERR_SET(e, OERR_INVALID_SCOPE, 100030, "invalid scope");
+			return -1;
+		}
+		want_scope = join(c, &want);
+	}
 	hash = crypto_digest_param(&c->a, rt);
-	if ((rc = store_token_get(&c->db, &c->a, hash, &t)) == -1)
-		goto dbfail;
-	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, cl->id)) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return -1;
-	}
-	if (t.revoked && t.rotated)	/* a dead token came back: stolen? */
-		return replayed(c, t.family_id, 100036,
-		    "refresh token invalid", e);
-	if (t.revoked) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return -1;
-	}
-	if (!t.live) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100037, "refresh token expired");
-		return -1;
-	}
-	if (scope_parse(&have, t.scope))
-		have.n = 0;
-	want = have;
-	if (hs && (scope_parse(&want, v) || want.n == 0 ||
-	    !scope_subset(&want, &have))) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
-		    "scope exceeds the original grant");
-		return -1;
-	}
 	mint(c, cl, c->cfg.refresh_rotation, out, &is);
-	is.scope = out->scope = join(c, &want);
-	is.refresh_scope = t.scope;
 	if (!c->cfg.refresh_rotation)
 		out->refresh = rt;
-	rc = store_refresh_rotate(&c->db, hash, c->cfg.refresh_rotation,
-	    t.family_id, t.client_id, t.user_id, &is);
-	if (rc == -1)
-		goto dbfail;
-	if (rc == 1)	/* lost a race with another use of the token */
-		return replayed(c, t.family_id, 100036,
-		    "refresh token invalid", e);
+	rc = store_refresh_rotate(&c->db, &c->a, hash, cl->id, want_scope,
+	    c->cfg.refresh_rotation, &is, &out->scope);
+	if (rc == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1)
+		return refresh_failure(c, cl, hash, hs, &want, e);
 	return 0;
-dbfail:
-	oerror_from_db(c, e);
-	return -1;
 }
 
 static int

@@ -34,6 +34,18 @@ pkce_well_formed(struct str v)
 	return 1;
 }
 
+struct str
+pkce_s256(struct arena *a, struct str verifier)
+{
+	unsigned char	d[SHA256_LEN];
+	struct strbuf	b;
+
+	crypto_sha256(verifier.p, verifier.n, d);
+	strbuf_init(&b, a);
+	b64url_encode(&b, d, sizeof(d));
+	return strbuf_str(&b);
+}
+
 int
 pkce_verify(enum pkce_method m, struct str challenge, struct str verifier)
 {

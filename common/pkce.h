@@ -26,4 +26,10 @@ int	pkce_well_formed(struct str v);
 int	pkce_verify(enum pkce_method, struct str challenge,
 	    struct str verifier);
 
+/*
+ * The S256 transform of a verifier: base64url(SHA-256(v)) without
+ * padding, in the arena.
+ */
+struct str pkce_s256(struct arena *, struct str verifier);
+
 #endif

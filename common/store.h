@@ -102,11 +102,17 @@ int	store_code_get(struct db *, struct arena *, const char *code_hash,
 int	store_code_burn(struct db *, const char *code_hash);
 
 /*
- * Mark the code used and issue the tokens in one statement. Returns 0,
- * 1 if the code was used meanwhile, -1 on database failure.
+ * Redeem a code in one statement: mark it used and issue the tokens of is
+ * (its scope fields are ignored: the code's scope is used), provided the
+ * code is unused, live, issued to client_id for redirect_uri (empty: none
+ * sent) and the PKCE verifier matches (verifier and its S256 transform;
+ * empty when none was sent). Returns 0 with *scope (arena) set, 1 when
+ * any condition failed and nothing changed, -1 on database failure.
  */
-int	store_code_redeem(struct db *, const char *code_hash,
-	    const struct issue *);
+int	store_code_redeem(struct db *, struct arena *, const char *code_hash,
+	    struct str client_id, struct str redirect_uri, struct str verifier,
+	    struct str verifier_s256, const struct issue *is,
+	    struct str *scope);
 
 /* Issue tokens in a new family (password, client_credentials). 0 or -1. */
 int	store_token_issue(struct db *, struct str client_id, long user_id,
@@ -132,13 +138,16 @@ int	store_token_get(struct db *, struct arena *, const char *hash,
 	    struct token_row *);
 
 /*
- * Rotate a refresh token: kill it and issue the new pair in one
- * statement (refresh_hash of is may be NULL when rotation is off).
- * Returns 0, 1 if it died meanwhile, -1 on failure.
+ * Use a refresh token in one statement: if it is a live refresh token of
+ * client_id whose scope covers want_scope (empty: the same), kill it when
+ * rotating and issue the new access token (want_scope) and, when
+ * rotating, the new refresh token (its scope) in its family. Returns 0
+ * with *scope (of the new access token) set, 1 when nothing matched,
+ * -1 on database failure.
  */
-int	store_refresh_rotate(struct db *, const char *old_hash, int rotate,
-	    long family_id, struct str client_id, long user_id,
-	    const struct issue *);
+int	store_refresh_rotate(struct db *, struct arena *, const char *old_hash,
+	    struct str client_id, struct str want_scope, int rotate,
+	    const struct issue *is, struct str *scope);
 
 /* Revoke every token of a family. 0 or -1. */
 int	store_family_revoke(struct db *, long family_id);

@@ -17,21 +17,31 @@ static struct stmt code_get = { "code_get",
 	" coalesce(challenge_method, ''), expires_at > now(),"
 	" used_at IS NOT NULL FROM auth_codes WHERE code_hash = $1", 1, 0 };
 
-/* Mark the code used and issue both tokens, or nothing, atomically. */
+/*
+ * The whole redemption in one statement: the code is marked used only if
+ * it is unused, live, this client's, sent with the same redirect URI and
+ * the right PKCE verifier ($4 plain, $5 its S256), and then both tokens
+ * are issued; otherwise nothing happens and no row comes back.
+ */
 static struct stmt code_redeem = { "code_redeem",
 	"WITH c AS (UPDATE auth_codes SET used_at = now()"
 	"   WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()"
-	"   RETURNING family_id, client_id, user_id),"
+	"   AND client_id = $2"
+	"   AND (redirect_uri IS NULL OR redirect_uri = $3::text)"
+	"   AND ((code_challenge IS NULL AND $4::text IS NULL)"
+	"     OR (challenge_method = 'plain' AND code_challenge = $4::text)"
+	"     OR (challenge_method = 'S256' AND code_challenge = $5::text))"
+	"   RETURNING family_id, client_id, user_id, scope),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
-	"   SELECT $2::bytea, 'a', family_id, client_id, user_id, $6::text,"
-	"   now() + $4::int * interval '1 second' FROM c RETURNING 1),"
+	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
+	"   now() + $8::int * interval '1 second' FROM c RETURNING 1),"
 	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
-	"   SELECT $3::bytea, 'r', family_id, client_id, user_id, $7::text,"
-	"   now() + $5::int * interval '1 second' FROM c WHERE $3::bytea IS NOT NULL"
-	"   RETURNING 1)"
-	" SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM r)", 7, 0 };
+	"   SELECT $7::bytea, 'r', family_id, client_id, user_id, scope,"
+	"   now() + $9::int * interval '1 second' FROM c"
+	"   WHERE $7::bytea IS NOT NULL RETURNING 1)"
+	" SELECT scope, (SELECT count(*) FROM a) FROM c", 9, 0 };
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
@@ -56,25 +66,36 @@ static struct stmt token_get = { "token_get",
 	" LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
 	1, 0 };
 
-/* Kill the old refresh token and issue its successors atomically. */
+/*
+ * A refresh in one statement: the old token must be a live, unrevoked
+ * refresh token of this client whose scope covers the requested one
+ * ($5, NULL: the same); it is killed when rotating ($6), and the new
+ * access token (narrower scope) and refresh token (same scope) are
+ * issued in its family. No row back: nothing happened.
+ */
 static struct stmt refresh_rotate = { "refresh_rotate",
-	"WITH o AS (UPDATE tokens SET revoked_at = now(), rotated = true"
+	"WITH t AS (SELECT family_id, user_id, scope FROM tokens"
 	"   WHERE token_hash = $1 AND kind = 'r' AND revoked_at IS NULL"
-	"   AND expires_at > now() AND $9::boolean RETURNING 1),"
-	" k AS (SELECT 1 FROM tokens WHERE token_hash = $1 AND kind = 'r'"
-	"   AND revoked_at IS NULL AND expires_at > now()"
-	"   AND NOT $9::boolean),"
-	" ok AS (SELECT 1 FROM o UNION ALL SELECT 1 FROM k),"
+	"   AND expires_at > now() AND client_id = $2"
+	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')"
+	"     <@ string_to_array(scope, ' '))),"
+	" o AS (UPDATE tokens SET revoked_at = now(), rotated = true"
+	"   WHERE token_hash = $1 AND revoked_at IS NULL AND $6::boolean"
+	"   AND EXISTS (SELECT 1 FROM t) RETURNING 1),"
+	" ok AS (SELECT t.* FROM t WHERE NOT $6::boolean"
+	"   OR EXISTS (SELECT 1 FROM o)),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
-	"   SELECT $2::bytea, 'a', $4::bigint, $5::text, $6::bigint, $10::text,"
+	"   SELECT $3::bytea, 'a', family_id, $2, user_id,"
+	"   coalesce($5::text, scope),"
 	"   now() + $7::int * interval '1 second' FROM ok RETURNING 1),"
 	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
-	"   SELECT $3::bytea, 'r', $4::bigint, $5::text, $6::bigint, $11::text,"
+	"   SELECT $4::bytea, 'r', family_id, $2, user_id, scope,"
 	"   now() + $8::int * interval '1 second' FROM ok"
-	"   WHERE $3::bytea IS NOT NULL RETURNING 1)"
-	" SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM r)", 11, 0 };
+	"   WHERE $4::bytea IS NOT NULL RETURNING 1)"
+	" SELECT coalesce($5::text, scope), (SELECT count(*) FROM a) FROM ok",
+	8, 0 };
 
 static struct stmt code_burn = { "code_burn",
 	"UPDATE auth_codes SET used_at = now()"
@@ -154,41 +175,42 @@ store_code_get(struct db *db, struct arena *a, const char *code_hash,
 	return rc;
 }
 
-/* Run a statement whose one row is (access count, refresh count). */
+/* Run a statement whose row, if any, is (scope, tokens issued). */
 static int
-issued(struct db *db, struct stmt *s, const char *const *params)
+issued(struct db *db, struct arena *a, struct stmt *s,
+    const char *const *params, struct str *scope)
 {
 	PGresult	*res;
-	int		 rc;
+	int		 rc = 1;
 
 	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
-	rc = PQntuples(res) == 1 && store_long(res, 0, 0) == 1 ? 0 : 1;
+	if (PQntuples(res) == 1 && store_long(res, 0, 1) == 1) {
+		*scope = store_cell(a, res, 0, 0);
+		rc = 0;
+	}
 	PQclear(res);
 	return rc;
 }
 
 int
-store_code_redeem(struct db *db, const char *code_hash,
-    const struct issue *is)
+store_code_redeem(struct db *db, struct arena *a, const char *code_hash,
+    struct str client_id, struct str redirect_uri, struct str verifier,
+    struct str verifier_s256, const struct issue *is, struct str *scope)
 {
-	struct arena	 a = { 0 };
 	char		 at[24], rt[24];
-	const char	*params[7];
-	int		 rc;
+	const char	*params[9];
 
-	snprintf(at, sizeof(at), "%ld", is->access_ttl);
-	snprintf(rt, sizeof(rt), "%ld", is->refresh_ttl);
 	params[0] = code_hash;
-	params[1] = is->access_hash;
-	params[2] = is->refresh_hash;
-	params[3] = at;
-	params[4] = rt;
-	params[5] = str_dup(&a, is->scope);
-	params[6] = str_dup(&a, is->refresh_scope);
-	rc = issued(db, &code_redeem, params);
-	arena_free(&a);
-	return rc;
+	params[1] = str_dup(a, client_id);
+	params[2] = opt(a, redirect_uri);
+	params[3] = opt(a, verifier);
+	params[4] = opt(a, verifier_s256);
+	params[5] = is->access_hash;
+	params[6] = is->refresh_hash;
+	params[7] = store_num(at, sizeof(at), is->access_ttl);
+	params[8] = store_num(rt, sizeof(rt), is->refresh_ttl);
+	return issued(db, a, &code_redeem, params, scope);
 }
 
 int
@@ -248,33 +270,22 @@ store_token_get(struct db *db, struct arena *a, const char *hash,
 }
 
 int
-store_refresh_rotate(struct db *db, const char *old_hash, int rotate,
-    long family_id, struct str client_id, long user_id,
-    const struct issue *is)
+store_refresh_rotate(struct db *db, struct arena *a, const char *old_hash,
+    struct str client_id, struct str want_scope, int rotate,
+    const struct issue *is, struct str *scope)
 {
-	struct arena	 a = { 0 };
-	char		 fam[24], uid[24], at[24], rt[24];
-	const char	*params[11];
-	int		 rc;
+	char		 at[24], rt[24];
+	const char	*params[8];
 
-	snprintf(fam, sizeof(fam), "%ld", family_id);
-	snprintf(uid, sizeof(uid), "%ld", user_id);
-	snprintf(at, sizeof(at), "%ld", is->access_ttl);
-	snprintf(rt, sizeof(rt), "%ld", is->refresh_ttl);
 	params[0] = old_hash;
-	params[1] = is->access_hash;
-	params[2] = rotate ? is->refresh_hash : NULL;
-	params[3] = fam;
-	params[4] = str_dup(&a, client_id);
-	params[5] = user_id > 0 ? uid : NULL;
-	params[6] = at;
-	params[7] = rt;
-	params[8] = rotate ? "true" : "false";
-	params[9] = str_dup(&a, is->scope);
-	params[10] = str_dup(&a, is->refresh_scope);
-	rc = issued(db, &refresh_rotate, params);
-	arena_free(&a);
-	return rc;
+	params[1] = str_dup(a, client_id);
+	params[2] = is->access_hash;
+	params[3] = rotate ? is->refresh_hash : NULL;
+	params[4] = opt(a, want_scope);
+	params[5] = rotate ? "true" : "false";
+	params[6] = store_num(at, sizeof(at), is->access_ttl);
+	params[7] = store_num(rt, sizeof(rt), is->refresh_ttl);
+	return issued(db, a, &refresh_rotate, params, scope);
 }
 
 int
