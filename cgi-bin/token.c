@@ -16,12 +16,21 @@ struct issued {
 	long		expires_in;
 };
 
+/*
+ * A grant handler runs twice at most. First with cl NULL, before the
+ * client is authenticated: its single statement checks the client too,
+ * and any problem returns 1 ("not on the fast path") without an error.
+ * Then, only if that did not succeed, with the authenticated client: now
+ * every problem is answered with its error (-1 with e set).
+ */
 struct grant_def {
 	const char	*name;
 	unsigned	 flag;
 	int		 public_ok;	/* public clients may use it */
-	int		 (*run)(struct ctx *, const struct client *,
-			    struct issued *, struct oerror *);
+	int		 fast;		/* has the one-statement first try */
+	int		 (*run)(struct ctx *, const struct client_key *,
+			    const struct client *, struct issued *,
+			    struct oerror *);
 };
 
 /* A required single-valued parameter; sets e when absent or repeated. */
@@ -62,8 +71,7 @@ maybe(struct ctx *c, const char *name, struct str *v, struct oerror *e)
 
 /* Fresh tokens and their storage digests. */
 static void
-mint(struct ctx *c, const struct client *cl, int with_refresh,
-    struct issued *out, struct issue *is)
+mint(struct ctx *c, int with_refresh, struct issued *out, struct issue *is)
 {
 	out->access = crypto_token(&c->a);
 	out->refresh = with_refresh ? crypto_token(&c->a) : STR_NULL;
@@ -73,7 +81,6 @@ mint(struct ctx *c, const struct client *cl, int with_refresh,
 	    crypto_digest_param(&c->a, out->refresh) : NULL;
 	is->access_ttl = c->cfg.access_token_ttl;
 	is->refresh_ttl = c->cfg.refresh_token_ttl;
-	(void)cl;
 }
 
 /* The requested scope (default: all of the client's), checked. */
@@ -129,7 +136,7 @@ replayed(struct ctx *c, long family_id, int qq, const char *why,
  * one-statement redemption matched nothing. Always returns -1 with e set.
  */
 static int
-code_failure(struct ctx *c, const struct client *cl, const char *hash,
+code_failure(struct ctx *c, const struct client_key *k, const char *hash,
     int hr, struct str ruri, int hv, struct str verifier, struct oerror *e)
 {
 	struct code_row		row;
@@ -144,7 +151,7 @@ code_failure(struct ctx *c, const struct client *cl, const char *hash,
 	}
 	if (row.used)	/* RFC 6749 §4.1.2: revoke what the code gave. */
 		return replayed(c, row.family_id, 100020, "code used twice", e);
-	if (!str_eq(row.client_id, cl->id)) {
+	if (!str_eq(row.client_id, k->id)) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100019,
 		    "code was issued to another client");
 		return -1;
@@ -181,37 +188,42 @@ dbfail:
 }
 
 static int
-grant_code(struct ctx *c, const struct client *cl, struct issued *out,
-    struct oerror *e)
+grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
+    struct issued *out, struct oerror *e)
 {
 	struct str	 code, ruri, verifier, s256 = STR_NULL;
 	struct issue	 is;
 	const char	*hash;
-	int		 hv, hr, rc;
+	int		 hv, hr, rc, refresh;
 
 	if (need(c, "code", &code, 100005, e) ||
 	    (hr = maybe(c, "redirect_uri", &ruri, e)) == -1 ||
 	    (hv = maybe(c, "code_verifier", &verifier, e)) == -1)
-		return -1;
+		return cl ? -1 : 1;
 	if (code.n > 256) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
-		return -1;
+		return cl ? -1 : 1;
 	}
 	if (hv && pkce_well_formed(verifier))
 		s256 = pkce_s256(&c->a, verifier);
 	hash = crypto_digest_param(&c->a, code);
-	mint(c, cl, (cl->grants & GRANT_REFRESH) != 0, out, &is);
+	mint(c, 1, out, &is);
 	/* A malformed verifier ("-" matches no challenge) still counts as sent. */
-	rc = store_code_redeem(&c->db, &c->a, hash, cl->id, ruri,
+	rc = store_code_redeem(&c->db, &c->a, hash, k, ruri,
 	    hv == 0 ? STR_NULL : s256.n ? verifier : STR_LIT("-"), s256, &is,
-	    &out->scope);
+	    &out->scope, &refresh);
 	if (rc == -1) {
 		oerror_from_db(c, e);
 		return -1;
 	}
-	if (rc == 1)
-		return code_failure(c, cl, hash, hr, ruri, hv, verifier, e);
-	return 0;
+	if (rc == 0) {
+		if (!refresh)
+			out->refresh = STR_NULL;
+		return 0;
+	}
+	if (cl == NULL)
+		return 1;
+	return code_failure(c, k, hash, hr, ruri, hv, verifier, e);
 }
 
 /*
@@ -219,7 +231,7 @@ grant_code(struct ctx *c, const struct client *cl, struct issued *out,
  * the one-statement refresh matched nothing. Always returns -1 with e set.
  */
 static int
-refresh_failure(struct ctx *c, const struct client *cl, const char *hash,
+refresh_failure(struct ctx *c, const struct client_key *k, const char *hash,
     int hs, const struct scopes *want, struct oerror *e)
 {
 	struct token_row	t;
@@ -230,7 +242,7 @@ refresh_failure(struct ctx *c, const struct client *cl, const char *hash,
 		oerror_from_db(c, e);
 		return -1;
 	}
-	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, cl->id)) {
+	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, k->id)) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
 		return -1;
 	}
@@ -253,8 +265,8 @@ refresh_failure(struct ctx *c, const struct client *cl, const char *hash,
 }
 
 static int
-grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
-    struct oerror *e)
+grant_refresh(struct ctx *c, const struct client_key *k,
+    const struct client *cl, struct issued *out, struct oerror *e)
 {
 	struct str	 rt, v, want_scope = STR_NULL;
 	struct scopes	 want;
@@ -264,36 +276,38 @@ grant_refresh(struct ctx *c, const struct client *cl, struct issued *out,
 
 	if (need(c, "refresh_token", &rt, 100006, e) ||
 	    (hs = maybe(c, "scope", &v, e)) == -1)
-		return -1;
+		return cl ? -1 : 1;
 	if (rt.n > 256) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return -1;
+		return cl ? -1 : 1;
 	}
 	if (hs) {
 		if (scope_parse(&want, v) || want.n == 0) {
 			OERR_SET(e, OERR_INVALID_SCOPE, 100030, "invalid scope");
-			return -1;
+			return cl ? -1 : 1;
 		}
 		want_scope = join(c, &want);
 	}
 	hash = crypto_digest_param(&c->a, rt);
-	mint(c, cl, c->cfg.refresh_rotation, out, &is);
+	mint(c, c->cfg.refresh_rotation, out, &is);
 	if (!c->cfg.refresh_rotation)
 		out->refresh = rt;
-	rc = store_refresh_rotate(&c->db, &c->a, hash, cl->id, want_scope,
+	rc = store_refresh_rotate(&c->db, &c->a, hash, k, want_scope,
 	    c->cfg.refresh_rotation, &is, &out->scope);
 	if (rc == -1) {
 		oerror_from_db(c, e);
 		return -1;
 	}
-	if (rc == 1)
-		return refresh_failure(c, cl, hash, hs, &want, e);
-	return 0;
+	if (rc == 0)
+		return 0;
+	if (cl == NULL)
+		return 1;
+	return refresh_failure(c, k, hash, hs, &want, e);
 }
 
 static int
-grant_password(struct ctx *c, const struct client *cl, struct issued *out,
-    struct oerror *e)
+grant_password(struct ctx *c, const struct client_key *k,
+    const struct client *cl, struct issued *out, struct oerror *e)
 {
 	struct str	name, pw;
 	struct scopes	s;
@@ -318,8 +332,9 @@ grant_password(struct ctx *c, const struct client *cl, struct issued *out,
 		oerror_from_db(c, e);
 		return -1;
 	}
-	mint(c, cl, (cl->grants & GRANT_REFRESH) != 0, out, &is);
+	mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &is);
 	is.scope = is.refresh_scope = out->scope = join(c, &s);
+	(void)k;
 	if (store_token_issue(&c->db, cl->id, u.id, &is)) {
 		oerror_from_db(c, e);
 		return -1;
@@ -328,29 +343,41 @@ grant_password(struct ctx *c, const struct client *cl, struct issued *out,
 }
 
 static int
-grant_client_credentials(struct ctx *c, const struct client *cl,
-    struct issued *out, struct oerror *e)
+grant_client_credentials(struct ctx *c, const struct client_key *k,
+    const struct client *cl, struct issued *out, struct oerror *e)
 {
-	struct scopes	s;
-	struct issue	is;
+	struct str	 v, want_scope = STR_NULL;
+	struct scopes	 s;
+	struct issue	 is;
+	int		 rc;
 
-	if (requested_scope(c, cl, &s, e))
-		return -1;
-	/* RFC 6749 §4.4.3: no refresh token. */
-	mint(c, cl, 0, out, &is);
-	is.scope = is.refresh_scope = out->scope = join(c, &s);
-	if (store_token_issue(&c->db, cl->id, 0, &is)) {
-		oerror_from_db(c, e);
-		return -1;
+	if (cl == NULL) {
+		/* The first try: the statement checks client and scope. */
+		if (maybe(c, "scope", &v, e) == -1 || k->secret_hash == NULL)
+			return 1;
+		if (v.n) {
+			if (scope_parse(&s, v) || s.n == 0)
+				return 1;
+			want_scope = join(c, &s);
+		}
+	} else {
+		if (requested_scope(c, cl, &s, e))
+			return -1;
+		want_scope = join(c, &s);
 	}
-	return 0;
+	/* RFC 6749 §4.4.3: no refresh token. */
+	mint(c, 0, out, &is);
+	rc = store_cc_issue(&c->db, &c->a, k, want_scope, &is, &out->scope);
+	if (rc == -1)
+		oerror_from_db(c, e);
+	return rc;
 }
 
 static const struct grant_def grants[] = {
-	{ "authorization_code", GRANT_CODE, 1, grant_code },
-	{ "refresh_token", GRANT_REFRESH, 1, grant_refresh },
-	{ "password", GRANT_PASSWORD, 0, grant_password },
-	{ "client_credentials", GRANT_CLIENT_CREDENTIALS, 0,
+	{ "authorization_code", GRANT_CODE, 1, 1, grant_code },
+	{ "refresh_token", GRANT_REFRESH, 1, 1, grant_refresh },
+	{ "password", GRANT_PASSWORD, 0, 0, grant_password },
+	{ "client_credentials", GRANT_CLIENT_CREDENTIALS, 0, 1,
 	    grant_client_credentials },
 };
 
@@ -429,10 +456,11 @@ token(struct ctx *c)
 	const struct grant_def	*g = NULL;
 	struct oerror		 e = { 0 };
 	struct client		 cl;
+	struct client_key	 k;
 	struct issued		 out = { 0 };
-	struct str		 gt, fmt;
+	struct str		 gt, fmt, secret;
 	size_t			 i;
-	int			 qq = 0;
+	int			 qq = 0, rc;
 
 	if (req_is(&c->req, "GET") && c->cfg.qq_compat)
 		qq = !(req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
@@ -467,6 +495,17 @@ token(struct ctx *c)
 		    "unsupported grant_type");
 		goto fail;
 	}
+	if (client_credentials(c, &k.id, &secret, &e))
+		goto fail;
+	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
+	if (g->fast && (rc = g->run(c, &k, NULL, &out, &e)) != 1) {
+		if (rc == -1)
+			goto fail;
+		reply_ok(c, &out, qq);
+		return;
+	}
+	/* Not on the fast path: authenticate, then find out what is wrong. */
+	e = (struct oerror){ 0 };
 	if (client_authenticate(c, g->public_ok, &cl, &e))
 		goto fail;
 	if ((cl.grants & g->flag) == 0) {
@@ -474,7 +513,7 @@ token(struct ctx *c)
 		    "grant_type not allowed for this client");
 		goto fail;
 	}
-	if (g->run(c, &cl, &out, &e))
+	if (g->run(c, &k, &cl, &out, &e))
 		goto fail;
 	reply_ok(c, &out, qq);
 	return;

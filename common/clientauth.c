@@ -20,16 +20,14 @@ oerror_from_db(struct ctx *c, struct oerror *e)
 }
 
 int
-client_authenticate(struct ctx *c, int allow_public, struct client *cl,
+client_credentials(struct ctx *c, struct str *id, struct str *secret,
     struct oerror *e)
 {
 	struct str	 bid = STR_NULL, bsecret = STR_NULL, pid, psecret;
-	struct str	 id, secret = STR_NULL;
 	enum form_get	 gid, gsecret;
-	int		 basic = 1, rc;
-	char		 key[160];
-	long		 fails;
+	int		 basic = 1;
 
+	*secret = STR_NULL;
 	if (c->req.nauthorization)
 		basic = auth_basic(&c->a, c->req.authorization, &bid, &bsecret);
 	if (basic == -1) {
@@ -62,18 +60,31 @@ client_authenticate(struct ctx *c, int allow_public, struct client *cl,
 			    "client credentials in both header and body");
 			return -1;
 		}
-		id = bid;
-		secret = bsecret;
-	} else {
-		if (gid != FORM_ONE) {
-			OERR_SET(e, OERR_INVALID_CLIENT, 100001,
-			    "missing client_id");
-			return -1;
-		}
-		id = pid;
-		if (gsecret == FORM_ONE)
-			secret = psecret;
+		*id = bid;
+		*secret = bsecret;
+		return 0;
 	}
+	if (gid != FORM_ONE) {
+		OERR_SET(e, OERR_INVALID_CLIENT, 100001, "missing client_id");
+		return -1;
+	}
+	*id = pid;
+	if (gsecret == FORM_ONE)
+		*secret = psecret;
+	return 0;
+}
+
+int
+client_authenticate(struct ctx *c, int allow_public, struct client *cl,
+    struct oerror *e)
+{
+	struct str	 id, secret;
+	int		 rc;
+	char		 key[160];
+	long		 fails;
+
+	if (client_credentials(c, &id, &secret, e))
+		return -1;
 	if ((rc = store_client_get(&c->db, &c->a, id, 0, cl)) == -1) {
 		oerror_from_db(c, e);
 		return -1;

@@ -7,6 +7,15 @@
 #include "store.h"
 
 /*
+ * Read the client credentials of this request without checking them:
+ * HTTP Basic (form-encoded, RFC 6749 §2.3.1) or client_id (+
+ * client_secret) parameters, never both, never a secret in a POST's URL.
+ * Returns 0 with *id and *secret (empty when none) set, or -1 with e set.
+ */
+int	client_credentials(struct ctx *, struct str *id, struct str *secret,
+	    struct oerror *e);
+
+/*
  * Authenticate the client of this request: HTTP Basic (RFC 6749 §2.3.1)
  * or client_id + client_secret parameters, never both. A public client
  * (no secret registered) passes with client_id alone when allow_public is

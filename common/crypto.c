@@ -1,5 +1,6 @@
 /* crypto.c: libgcrypt wrappers: strong random, SHA-256, HMAC-SHA256 */
 #include <gcrypt.h>
+#include <string.h>
 
 #include "b64.h"
 #include "crypto.h"
@@ -38,19 +39,37 @@ int
 crypto_hmac(const unsigned char *key, size_t keylen, const void *msg,
     size_t n, unsigned char out[SHA256_LEN])
 {
-	gcry_mac_hd_t	h;
-	size_t		len = SHA256_LEN;
-	int		rc = -1;
+	/*
+	 * In practice the server key is the only key: keep one handle with
+	 * the last key set, so a request pays for the hash, not for opening
+	 * and keying a MAC.
+	 */
+	static gcry_mac_hd_t	h;
+	static unsigned char	hkey[1024];
+	static size_t		hkeylen;
+	size_t			len = SHA256_LEN;
 
-	if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL))
+	if (keylen > sizeof(hkey))
 		return -1;
-	if (gcry_mac_setkey(h, key, keylen) || gcry_mac_write(h, msg, n) ||
-	    gcry_mac_read(h, out, &len) || len != SHA256_LEN)
-		goto out;
-	rc = 0;
-out:
-	gcry_mac_close(h);
-	return rc;
+	if (h == NULL || keylen != hkeylen || memcmp(key, hkey, keylen)) {
+		if (h != NULL)
+			gcry_mac_close(h);
+		h = NULL;
+		if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL))
+			return -1;
+		if (gcry_mac_setkey(h, key, keylen)) {
+			gcry_mac_close(h);
+			h = NULL;
+			return -1;
+		}
+		memcpy(hkey, key, keylen);
+		hkeylen = keylen;
+	} else if (gcry_mac_reset(h))
+		return -1;
+	if (gcry_mac_write(h, msg, n) || gcry_mac_read(h, out, &len) ||
+	    len != SHA256_LEN)
+		return -1;
+	return 0;
 }
 
 struct str

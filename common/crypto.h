@@ -16,7 +16,10 @@ void	crypto_random(void *p, size_t n);
 /* out = SHA-256(p). */
 void	crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN]);
 
-/* out = HMAC-SHA256(key, msg). Returns 0 or -1. */
+/*
+ * out = HMAC-SHA256(key, msg), key at most 1 KiB. The keyed handle of the
+ * last key is kept for the process. Returns 0 or -1.
+ */
 int	crypto_hmac(const unsigned char *key, size_t keylen, const void *msg,
 	    size_t n, unsigned char out[SHA256_LEN]);
 

@@ -101,18 +101,36 @@ int	store_code_get(struct db *, struct arena *, const char *code_hash,
 /* Mark a code used without issuing anything (a failed PKCE check). */
 int	store_code_burn(struct db *, const char *code_hash);
 
+/* Who a client says it is: its id and the digest of the secret it sent. */
+struct client_key {
+	struct str	 id;
+	const char	*secret_hash;	/* crypto_digest_param; NULL: none sent */
+};
+
 /*
- * Redeem a code in one statement: mark it used and issue the tokens of is
- * (its scope fields are ignored: the code's scope is used), provided the
- * code is unused, live, issued to client_id for redirect_uri (empty: none
- * sent) and the PKCE verifier matches (verifier and its S256 transform;
- * empty when none was sent). Returns 0 with *scope (arena) set, 1 when
- * any condition failed and nothing changed, -1 on database failure.
+ * Redeem a code in one statement, checking the client too: k must name a
+ * client with that secret digest (none for a public client) and the
+ * authorization_code grant; the code must be unused, live, issued to it
+ * for redirect_uri (empty: none sent), and the PKCE verifier must match
+ * (verifier and its S256 transform; empty when none was sent). Then the
+ * access token of is and, if the client may refresh, its refresh token
+ * are issued with the code's scope. Returns 0 with *scope (arena) and
+ * *refresh (1 if a refresh token was issued) set, 1 when any condition
+ * failed and nothing changed, -1 on database failure.
  */
 int	store_code_redeem(struct db *, struct arena *, const char *code_hash,
-	    struct str client_id, struct str redirect_uri, struct str verifier,
-	    struct str verifier_s256, const struct issue *is,
-	    struct str *scope);
+	    const struct client_key *k, struct str redirect_uri,
+	    struct str verifier, struct str verifier_s256,
+	    const struct issue *is, struct str *scope, int *refresh);
+
+/*
+ * client_credentials in one statement: if k is a confidential client with
+ * that secret and the grant, and want_scope (empty: all of its scopes) is
+ * within its scopes, issue the access token of is. 0 with *scope set, 1
+ * nothing matched, -1 database failure.
+ */
+int	store_cc_issue(struct db *, struct arena *, const struct client_key *k,
+	    struct str want_scope, const struct issue *is, struct str *scope);
 
 /* Issue tokens in a new family (password, client_credentials). 0 or -1. */
 int	store_token_issue(struct db *, struct str client_id, long user_id,
@@ -138,15 +156,16 @@ int	store_token_get(struct db *, struct arena *, const char *hash,
 	    struct token_row *);
 
 /*
- * Use a refresh token in one statement: if it is a live refresh token of
- * client_id whose scope covers want_scope (empty: the same), kill it when
+ * Use a refresh token in one statement: if k is its client (with that
+ * secret digest and the refresh_token grant) and it is a live refresh
+ * token whose scope covers want_scope (empty: the same), kill it when
  * rotating and issue the new access token (want_scope) and, when
  * rotating, the new refresh token (its scope) in its family. Returns 0
  * with *scope (of the new access token) set, 1 when nothing matched,
  * -1 on database failure.
  */
 int	store_refresh_rotate(struct db *, struct arena *, const char *old_hash,
-	    struct str client_id, struct str want_scope, int rotate,
+	    const struct client_key *k, struct str want_scope, int rotate,
 	    const struct issue *is, struct str *scope);
 
 /* Revoke every token of a family. 0 or -1. */

@@ -18,15 +18,23 @@ static struct stmt code_get = { "code_get",
 	" used_at IS NOT NULL FROM auth_codes WHERE code_hash = $1", 1, 0 };
 
 /*
- * The whole redemption in one statement: the code is marked used only if
- * it is unused, live, this client's, sent with the same redirect URI and
- * the right PKCE verifier ($4 plain, $5 its S256), and then both tokens
- * are issued; otherwise nothing happens and no row comes back.
+ * The whole redemption in one statement: the client must have this
+ * secret digest ($10; NULL for a public client) and the grant; the code
+ * is marked used only if it is unused, live, this client's, sent with
+ * the same redirect URI and the right PKCE verifier ($4 plain, $5 its
+ * S256); then the access token and, if the client may refresh, the
+ * refresh token are issued. Otherwise nothing happens and no row comes
+ * back.
  */
 static struct stmt code_redeem = { "code_redeem",
-	"WITH c AS (UPDATE auth_codes SET used_at = now()"
+	"WITH k AS (SELECT 'refresh_token' = ANY (grants) AS refresh"
+	"   FROM clients WHERE id = $2"
+	"   AND grants @> '{authorization_code}'"
+	"   AND (secret_hash = $10::bytea"
+	"     OR (secret_hash IS NULL AND $10::bytea IS NULL))),"
+	" c AS (UPDATE auth_codes SET used_at = now()"
 	"   WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()"
-	"   AND client_id = $2"
+	"   AND client_id = $2 AND EXISTS (SELECT 1 FROM k)"
 	"   AND (redirect_uri IS NULL OR redirect_uri = $3::text)"
 	"   AND ((code_challenge IS NULL AND $4::text IS NULL)"
 	"     OR (challenge_method = 'plain' AND code_challenge = $4::text)"
@@ -39,9 +47,10 @@ static struct stmt code_redeem = { "code_redeem",
 	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $7::bytea, 'r', family_id, client_id, user_id, scope,"
-	"   now() + $9::int * interval '1 second' FROM c"
-	"   WHERE $7::bytea IS NOT NULL RETURNING 1)"
-	" SELECT scope, (SELECT count(*) FROM a) FROM c", 9, 0 };
+	"   now() + $9::int * interval '1 second' FROM c, k"
+	"   WHERE k.refresh AND $7::bytea IS NOT NULL RETURNING 1)"
+	" SELECT scope, (SELECT count(*) FROM a), (SELECT count(*) FROM r)"
+	" FROM c", 10, 0 };
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
@@ -77,6 +86,9 @@ static struct stmt refresh_rotate = { "refresh_rotate",
 	"WITH t AS (SELECT family_id, user_id, scope FROM tokens"
 	"   WHERE token_hash = $1 AND kind = 'r' AND revoked_at IS NULL"
 	"   AND expires_at > now() AND client_id = $2"
+	"   AND EXISTS (SELECT 1 FROM clients WHERE id = $2"
+	"     AND grants @> '{refresh_token}' AND (secret_hash = $9::bytea"
+	"     OR (secret_hash IS NULL AND $9::bytea IS NULL)))"
 	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')"
 	"     <@ string_to_array(scope, ' '))),"
 	" o AS (UPDATE tokens SET revoked_at = now(), rotated = true"
@@ -94,8 +106,24 @@ static struct stmt refresh_rotate = { "refresh_rotate",
 	"   SELECT $4::bytea, 'r', family_id, $2, user_id, scope,"
 	"   now() + $8::int * interval '1 second' FROM ok"
 	"   WHERE $4::bytea IS NOT NULL RETURNING 1)"
-	" SELECT coalesce($5::text, scope), (SELECT count(*) FROM a) FROM ok",
-	8, 0 };
+	" SELECT coalesce($5::text, scope), (SELECT count(*) FROM a),"
+	" (SELECT count(*) FROM r) FROM ok", 9, 0 };
+
+/*
+ * client_credentials in one statement: a confidential client with this
+ * secret digest and the grant, a requested scope ($3, NULL: all of the
+ * client's) within its scopes; then the token, in a new family.
+ */
+static struct stmt cc_issue = { "cc_issue",
+	"WITH k AS (SELECT scopes FROM clients WHERE id = $1"
+	"   AND secret_hash = $2::bytea AND grants @> '{client_credentials}'"
+	"   AND ($3::text IS NULL OR string_to_array($3::text, ' ') <@ scopes)),"
+	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
+	"   user_id, scope, expires_at)"
+	"   SELECT $4::bytea, 'a', nextval('token_families'), $1, NULL,"
+	"   coalesce($3::text, array_to_string(k.scopes, ' ')),"
+	"   now() + $5::int * interval '1 second' FROM k RETURNING scope)"
+	" SELECT scope, 1, 0 FROM a", 5, 0 };
 
 static struct stmt code_burn = { "code_burn",
 	"UPDATE auth_codes SET used_at = now()"
@@ -175,10 +203,13 @@ store_code_get(struct db *db, struct arena *a, const char *code_hash,
 	return rc;
 }
 
-/* Run a statement whose row, if any, is (scope, tokens issued). */
+/*
+ * Run a statement whose row, if any, is (scope, access tokens issued,
+ * refresh tokens issued). 0 with *scope and *refresh set, 1 no row.
+ */
 static int
 issued(struct db *db, struct arena *a, struct stmt *s,
-    const char *const *params, struct str *scope)
+    const char *const *params, struct str *scope, int *refresh)
 {
 	PGresult	*res;
 	int		 rc = 1;
@@ -187,6 +218,7 @@ issued(struct db *db, struct arena *a, struct stmt *s,
 		return -1;
 	if (PQntuples(res) == 1 && store_long(res, 0, 1) == 1) {
 		*scope = store_cell(a, res, 0, 0);
+		*refresh = store_long(res, 0, 2) > 0;
 		rc = 0;
 	}
 	PQclear(res);
@@ -195,14 +227,15 @@ issued(struct db *db, struct arena *a, struct stmt *s,
 
 int
 store_code_redeem(struct db *db, struct arena *a, const char *code_hash,
-    struct str client_id, struct str redirect_uri, struct str verifier,
-    struct str verifier_s256, const struct issue *is, struct str *scope)
+    const struct client_key *k, struct str redirect_uri, struct str verifier,
+    struct str verifier_s256, const struct issue *is, struct str *scope,
+    int *refresh)
 {
 	char		 at[24], rt[24];
-	const char	*params[9];
+	const char	*params[10];
 
 	params[0] = code_hash;
-	params[1] = str_dup(a, client_id);
+	params[1] = str_dup(a, k->id);
 	params[2] = opt(a, redirect_uri);
 	params[3] = opt(a, verifier);
 	params[4] = opt(a, verifier_s256);
@@ -210,7 +243,24 @@ store_code_redeem(struct db *db, struct arena *a, const char *code_hash,
 	params[6] = is->refresh_hash;
 	params[7] = store_num(at, sizeof(at), is->access_ttl);
 	params[8] = store_num(rt, sizeof(rt), is->refresh_ttl);
-	return issued(db, a, &code_redeem, params, scope);
+	params[9] = k->secret_hash;
+	return issued(db, a, &code_redeem, params, scope, refresh);
+}
+
+int
+store_cc_issue(struct db *db, struct arena *a, const struct client_key *k,
+    struct str want_scope, const struct issue *is, struct str *scope)
+{
+	char		 at[24];
+	const char	*params[5];
+	int		 refresh;
+
+	params[0] = str_dup(a, k->id);
+	params[1] = k->secret_hash;
+	params[2] = opt(a, want_scope);
+	params[3] = is->access_hash;
+	params[4] = store_num(at, sizeof(at), is->access_ttl);
+	return issued(db, a, &cc_issue, params, scope, &refresh);
 }
 
 int
@@ -271,21 +321,23 @@ store_token_get(struct db *db, struct arena *a, const char *hash,
 
 int
 store_refresh_rotate(struct db *db, struct arena *a, const char *old_hash,
-    struct str client_id, struct str want_scope, int rotate,
+    const struct client_key *k, struct str want_scope, int rotate,
     const struct issue *is, struct str *scope)
 {
 	char		 at[24], rt[24];
-	const char	*params[8];
+	const char	*params[9];
+	int		 refresh;
 
 	params[0] = old_hash;
-	params[1] = str_dup(a, client_id);
+	params[1] = str_dup(a, k->id);
 	params[2] = is->access_hash;
 	params[3] = rotate ? is->refresh_hash : NULL;
 	params[4] = opt(a, want_scope);
 	params[5] = rotate ? "true" : "false";
 	params[6] = store_num(at, sizeof(at), is->access_ttl);
 	params[7] = store_num(rt, sizeof(rt), is->refresh_ttl);
-	return issued(db, a, &refresh_rotate, params, scope);
+	params[8] = k->secret_hash;
+	return issued(db, a, &refresh_rotate, params, scope, &refresh);
 }
 
 int
