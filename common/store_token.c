@@ -40,6 +40,8 @@ static struct stmt code_redeem = { "code_redeem",
 	"     OR (challenge_method = 'plain' AND code_challenge = $4::text)"
 	"     OR (challenge_method = 'S256' AND code_challenge = $5::text))"
 	"   RETURNING family_id, client_id, user_id, scope),"
+	" f AS (INSERT INTO families (id, client_id, user_id)"
+	"   SELECT family_id, client_id, user_id FROM c),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
@@ -54,6 +56,9 @@ static struct stmt code_redeem = { "code_redeem",
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
+	" fam AS (INSERT INTO families (id, client_id, user_id)"
+	"   SELECT f.id, $3::text, $4::bigint FROM f"
+	"   WHERE $4::bigint IS NOT NULL),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $1::bytea, 'a', f.id, $3::text, $4::bigint, $7::text,"
@@ -66,13 +71,15 @@ static struct stmt token_issue = { "token_issue",
 
 static struct stmt token_get = { "token_get",
 	"SELECT t.kind, t.family_id, t.client_id, coalesce(t.user_id, 0),"
-	" t.scope, t.expires_at > now(), t.revoked_at IS NOT NULL, t.rotated,"
+	" t.scope, t.expires_at > now(),"
+	" t.revoked_at IS NOT NULL OR f.revoked_at IS NOT NULL, t.rotated,"
 	" extract(epoch FROM t.expires_at)::bigint,"
 	" extract(epoch FROM t.created_at)::bigint, c.owner,"
 	" coalesce(u.nickname, ''), coalesce(u.avatar, ''),"
 	" coalesce(u.gender, '')"
 	" FROM tokens t JOIN clients c ON c.id = t.client_id"
-	" LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+	" LEFT JOIN users u ON u.id = t.user_id"
+	" LEFT JOIN families f ON f.id = t.family_id WHERE t.token_hash = $1",
 	1, 0 };
 
 /*
@@ -89,6 +96,8 @@ static struct stmt refresh_rotate = { "refresh_rotate",
 	"   AND EXISTS (SELECT 1 FROM clients WHERE id = $2"
 	"     AND grants @> '{refresh_token}' AND (secret_hash = $9::bytea"
 	"     OR (secret_hash IS NULL AND $9::bytea IS NULL)))"
+	"   AND NOT EXISTS (SELECT 1 FROM families f"
+	"     WHERE f.id = tokens.family_id AND f.revoked_at IS NOT NULL)"
 	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')"
 	"     <@ string_to_array(scope, ' '))),"
 	" o AS (UPDATE tokens SET revoked_at = now(), rotated = true"
@@ -130,19 +139,21 @@ static struct stmt code_burn = { "code_burn",
 	" WHERE code_hash = $1 AND used_at IS NULL", 1, 0 };
 
 static struct stmt family_revoke = { "family_revoke",
-	"UPDATE tokens SET revoked_at = now()"
-	" WHERE family_id = $1 AND revoked_at IS NULL", 1, 0 };
+	"UPDATE families SET revoked_at = now()"
+	" WHERE id = $1 AND revoked_at IS NULL", 1, 0 };
 
+/* RFC 7009 §2.1: a refresh token takes its family with it. */
 static struct stmt token_revoke = { "token_revoke",
 	"WITH t AS (SELECT kind, family_id FROM tokens"
-	"   WHERE token_hash = $1 AND client_id = $2)"
-	" UPDATE tokens SET revoked_at = now() WHERE revoked_at IS NULL AND"
-	" (token_hash = $1 AND client_id = $2 OR family_id IN"
-	"   (SELECT family_id FROM t WHERE kind = 'r'))", 2, 0 };
+	"   WHERE token_hash = $1 AND client_id = $2),"
+	" u AS (UPDATE tokens SET revoked_at = now()"
+	"   WHERE token_hash = $1 AND client_id = $2 AND revoked_at IS NULL)"
+	" UPDATE families SET revoked_at = now() WHERE revoked_at IS NULL"
+	" AND id IN (SELECT family_id FROM t WHERE kind = 'r')", 2, 0 };
 
 static struct stmt grant_revoke = { "grant_revoke",
 	"WITH d AS (DELETE FROM consents WHERE user_id = $1 AND client_id = $2)"
-	" UPDATE tokens SET revoked_at = now() WHERE user_id = $1"
+	" UPDATE families SET revoked_at = now() WHERE user_id = $1"
 	" AND client_id = $2 AND revoked_at IS NULL", 2, 0 };
 
 static const char *

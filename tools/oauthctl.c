@@ -158,6 +158,8 @@ cmd_purge(struct ctl *c)
 		"DELETE FROM auth_codes WHERE expires_at < now()",
 		"DELETE FROM tokens WHERE expires_at < now()",
 		"DELETE FROM sessions WHERE expires_at < now()",
+		"DELETE FROM families WHERE created_at < now() - interval '1 hour'"
+		" AND id NOT IN (SELECT family_id FROM tokens)",
 		"DELETE FROM auth_failures WHERE at < now() - interval '1 day'",
 	};
 	PGresult	*res;

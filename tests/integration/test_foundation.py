@@ -325,3 +325,26 @@ def test_deleting_client_or_user_removes_their_tokens(server):
     assert server.oauthctl("user", "delete", user.name).returncode == 0
     assert server.pg.sql_one("SELECT count(*) FROM tokens WHERE user_id = $1",
                              uid) == "0"
+
+
+def test_purge_removes_only_expired(server):
+    cid, secret = make_client(server, redirect_uri=CB)
+    user = make_user(server)
+    q = Agent(server).code(auth_params(cid, CB), user)
+    live = exchange(server, cid, secret, q["code"], CB).json()
+    q = Agent(server).code(auth_params(cid, CB), user)
+    dead = exchange(server, cid, secret, q["code"], CB).json()
+    import hashlib
+    for tok in (dead["access_token"], dead["refresh_token"]):
+        server.pg.sql("UPDATE tokens SET expires_at = now() - interval '1 s'"
+                      " WHERE token_hash = decode($1, 'hex')",
+                      hashlib.sha256(tok.encode()).hexdigest())
+    r = server.oauthctl("purge")
+    assert r.returncode == 0 and r.stdout.startswith("purged: ")
+    n = int(r.stdout.split()[1])
+    assert n >= 2
+    assert "openid" in jsonp_body(me(server, live["access_token"]).text)
+    r = requests.post(server.url("/oauth2.0/token"), timeout=30, auth=(
+        cid, secret), data={"grant_type": "refresh_token",
+                            "refresh_token": live["refresh_token"]})
+    assert r.status_code == 200

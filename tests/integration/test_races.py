@@ -125,9 +125,12 @@ def assert_dead_refresh(server, app, refresh):
 
 
 def live_in_family(server, family):
+    """Tokens of the family that are neither revoked themselves nor
+    through their family's row."""
     return int(server.pg.sql_one(
-        "SELECT count(*) FROM tokens WHERE family_id = $1"
-        " AND revoked_at IS NULL", family))
+        "SELECT count(*) FROM tokens t LEFT JOIN families f"
+        " ON f.id = t.family_id WHERE t.family_id = $1"
+        " AND t.revoked_at IS NULL AND f.revoked_at IS NULL", family))
 
 
 def db_errors(server, mark):
