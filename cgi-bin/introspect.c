@@ -10,22 +10,32 @@ introspect(struct ctx *c)
 {
 	struct oerror		 e = { 0 };
 	struct client		 cl;
+	struct client_key	 k;
 	struct token_row	 t;
-	struct str		 tok;
+	struct str		 tok, secret;
 	json_object		*o;
 	char			 sub[OPENID_LEN + 1];
 	int			 rc = 1;
 
-	if (token_request_begin(c, 0, &cl, &tok, &e))
+	if (token_request_begin(c, 0, NULL, &tok, &e) ||
+	    client_credentials(c, &k.id, &secret, &e))
 		goto fail;
-	if (tok.n <= 512 && (rc = store_token_get(&c->db, &c->a,
-	    crypto_digest_param(&c->a, tok), &t)) == -1) {
+	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
+	/*
+	 * One statement finds the token only if it is this client's and the
+	 * secret is right; when it finds nothing, authenticate the client
+	 * properly to answer a bad one with invalid_client.
+	 */
+	if (tok.n <= 512 && (rc = store_token_get_own(&c->db, &c->a,
+	    crypto_digest_param(&c->a, tok), &k, &t)) == -1) {
 		oerror_from_db(c, &e);
 		goto fail;
 	}
+	if (rc != 0 && client_authenticate(c, 0, &cl, &e))
+		goto fail;
 	o = json_object_new_object();
 	/* A client learns only about its own live tokens (RFC 7662 §2.2). */
-	if (rc != 0 || t.revoked || !t.live || !str_eq(t.client_id, cl.id)) {
+	if (rc != 0 || t.revoked || !t.live) {
 		json_object_object_add(o, "active", json_object_new_boolean(0));
 	} else {
 		json_object_object_add(o, "active", json_object_new_boolean(1));

@@ -165,5 +165,5 @@ token_request_begin(struct ctx *c, int allow_public, struct client *cl,
 		    "token is missing or repeated");
 		return -1;
 	}
-	return client_authenticate(c, allow_public, cl, e);
+	return cl ? client_authenticate(c, allow_public, cl, e) : 0;
 }

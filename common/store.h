@@ -156,6 +156,14 @@ int	store_token_get(struct db *, struct arena *, const char *hash,
 	    struct token_row *);
 
 /*
+ * The same lookup that also authenticates: found only if the token is
+ * the client's and k's secret digest is the client's (confidential
+ * clients only). 0 found, 1 not (either reason), -1 failure.
+ */
+int	store_token_get_own(struct db *, struct arena *, const char *hash,
+	    const struct client_key *k, struct token_row *);
+
+/*
  * Use a refresh token in one statement: if k is its client (with that
  * secret digest and the refresh_token grant) and it is a live refresh
  * token whose scope covers want_scope (empty: the same), kill it when

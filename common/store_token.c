@@ -69,18 +69,25 @@ static struct stmt token_issue = { "token_issue",
 	" now() + $6::int * interval '1 second' FROM f WHERE $2::bytea IS NOT NULL",
 	8, 0 };
 
+#define TOKEN_SELECT \
+	"SELECT t.kind, t.family_id, t.client_id, coalesce(t.user_id, 0)," \
+	" t.scope, t.expires_at > now()," \
+	" t.revoked_at IS NOT NULL OR f.revoked_at IS NOT NULL, t.rotated," \
+	" extract(epoch FROM t.expires_at)::bigint," \
+	" extract(epoch FROM t.created_at)::bigint, c.owner," \
+	" coalesce(u.nickname, ''), coalesce(u.avatar, '')," \
+	" coalesce(u.gender, '')" \
+	" FROM tokens t JOIN clients c ON c.id = t.client_id" \
+	" LEFT JOIN users u ON u.id = t.user_id" \
+	" LEFT JOIN families f ON f.id = t.family_id"
+
 static struct stmt token_get = { "token_get",
-	"SELECT t.kind, t.family_id, t.client_id, coalesce(t.user_id, 0),"
-	" t.scope, t.expires_at > now(),"
-	" t.revoked_at IS NOT NULL OR f.revoked_at IS NOT NULL, t.rotated,"
-	" extract(epoch FROM t.expires_at)::bigint,"
-	" extract(epoch FROM t.created_at)::bigint, c.owner,"
-	" coalesce(u.nickname, ''), coalesce(u.avatar, ''),"
-	" coalesce(u.gender, '')"
-	" FROM tokens t JOIN clients c ON c.id = t.client_id"
-	" LEFT JOIN users u ON u.id = t.user_id"
-	" LEFT JOIN families f ON f.id = t.family_id WHERE t.token_hash = $1",
-	1, 0 };
+	TOKEN_SELECT " WHERE t.token_hash = $1", 1, 0 };
+
+/* The same, only if the token is the client's and its secret is this. */
+static struct stmt token_get_own = { "token_get_own",
+	TOKEN_SELECT " WHERE t.token_hash = $1 AND t.client_id = $2"
+	" AND c.secret_hash = $3::bytea", 3, 0 };
 
 /*
  * A refresh in one statement: the old token must be a live, unrevoked
@@ -299,15 +306,14 @@ store_token_issue(struct db *db, struct str client_id, long user_id,
 	return rc;
 }
 
-int
-store_token_get(struct db *db, struct arena *a, const char *hash,
-    struct token_row *t)
+static int
+token_row(struct db *db, struct arena *a, struct stmt *s,
+    const char *const *params, struct token_row *t)
 {
-	const char	*params[1] = { hash };
 	PGresult	*res;
 	int		 rc = 1;
 
-	if ((res = db_exec(db, &token_get, params)) == NULL)
+	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
 		t->kind = PQgetvalue(res, 0, 0)[0];
@@ -328,6 +334,29 @@ store_token_get(struct db *db, struct arena *a, const char *hash,
 	}
 	PQclear(res);
 	return rc;
+}
+
+int
+store_token_get(struct db *db, struct arena *a, const char *hash,
+    struct token_row *t)
+{
+	const char	*params[1] = { hash };
+
+	return token_row(db, a, &token_get, params, t);
+}
+
+int
+store_token_get_own(struct db *db, struct arena *a, const char *hash,
+    const struct client_key *k, struct token_row *t)
+{
+	const char	*params[3];
+
+	if (k->secret_hash == NULL)
+		return 1;
+	params[0] = hash;
+	params[1] = str_dup(a, k->id);
+	params[2] = k->secret_hash;
+	return token_row(db, a, &token_get_own, params, t);
 }
 
 int
