@@ -99,3 +99,19 @@ def test_make_install_then_apache(server, kind):
             web.stop()
         shutil.rmtree(dest, ignore_errors=True)
         shutil.rmtree(top, ignore_errors=True)
+
+
+def test_make_dist_tarball():
+    r = subprocess.run(["make", "-s", "dist"], cwd=str(REPO),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    tarball = REPO / r.stdout.strip().splitlines()[-1]
+    names = subprocess.run(["tar", "tzf", str(tarball)], capture_output=True,
+                           text=True, check=True).stdout.split()
+    top = names[0]
+    assert top.startswith("oauth2-fcgi-") and top.endswith("/")
+    for f in ("Makefile", "README.md", "cgi-bin/token.c", "common/db.c",
+              "schema/001_init.sql", "apache-example.conf",
+              "lighttpd-example.conf", "tools/oauthctl.c"):
+        assert top + f in names, f
+    assert not any("/build/" in n or n.endswith(".fcgi") for n in names)
