@@ -102,10 +102,12 @@ def test_make_install_then_apache(server, kind):
 
 
 def test_make_dist_tarball():
-    r = subprocess.run(["make", "-s", "dist"], cwd=str(REPO),
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(["make", "-s", "--no-print-directory", "dist"],
+                       cwd=str(REPO), capture_output=True, text=True,
+                       timeout=120)
     assert r.returncode == 0, r.stderr
-    tarball = REPO / r.stdout.strip().splitlines()[-1]
+    tarball = REPO / [line for line in r.stdout.splitlines()
+                      if line.endswith(".tar.gz")][-1]
     names = subprocess.run(["tar", "tzf", str(tarball)], capture_output=True,
                            text=True, check=True).stdout.split()
     top = names[0]
