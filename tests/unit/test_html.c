@@ -6,10 +6,7 @@
 static void
 test_escape(void **state)
 {
-	static const struct {
-		struct str	 in;
-		const char	*want;
-	} cases[] = {
+	static const struct enc_case cases[] = {
 		{ SV(""), "" },
 		{ SV("plain text"), "plain text" },
 		{ SV("&"), "&amp;" },
@@ -33,14 +30,9 @@ test_escape(void **state)
 	};
 	struct arena	a = { 0 };
 	struct strbuf	b;
-	size_t		i;
 
 	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		strbuf_init(&b, &a);
-		html_escape(&b, cases[i].in);
-		CASE_STR(i, strbuf_str(&b), cases[i].want);
-	}
+	check_encoder(cases, NELEM(cases), html_escape);
 	/* It appends. */
 	strbuf_init(&b, &a);
 	strbuf_puts(&b, "<p>");

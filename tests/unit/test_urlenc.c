@@ -94,10 +94,7 @@ test_decode(void **state)
 static void
 test_encode(void **state)
 {
-	static const struct {
-		struct str	 in;
-		const char	*want;
-	} cases[] = {
+	static const struct enc_case cases[] = {
 		{ SV(""), "" },
 		{ SV("abcXYZ019"), "abcXYZ019" },
 		{ SV("-._~"), "-._~" },
@@ -114,17 +111,8 @@ test_encode(void **state)
 		{ SV("https://c.example/cb?x=1"),
 		  "https%3A%2F%2Fc.example%2Fcb%3Fx%3D1" },
 	};
-	struct arena	a = { 0 };
-	struct strbuf	b;
-	size_t		i;
-
 	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		strbuf_init(&b, &a);
-		url_encode(&b, cases[i].in);
-		CASE_STR(i, strbuf_str(&b), cases[i].want);
-	}
-	arena_free(&a);
+	check_encoder(cases, NELEM(cases), url_encode);
 }
 
 /* Every valid UTF-8 string survives encode then decode, plus or not. */

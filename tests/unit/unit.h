@@ -36,4 +36,30 @@
 		    w_);						\
 } while (0)
 
+/* A table case of an encoder: what goes in, what must come out. */
+struct enc_case {
+	struct str	 in;
+	const char	*want;
+};
+
+/*
+ * Run every case through enc, which appends its encoding of the input to
+ * a fresh strbuf, and compare with the wanted output.
+ */
+static inline void
+check_encoder(const struct enc_case *cases, size_t n,
+    void (*enc)(struct strbuf *, struct str))
+{
+	struct arena	a = { 0 };
+	struct strbuf	b;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		strbuf_init(&b, &a);
+		enc(&b, cases[i].in);
+		CASE_STR(i, strbuf_str(&b), cases[i].want);
+	}
+	arena_free(&a);
+}
+
 #endif
