@@ -96,34 +96,40 @@ static struct stmt token_get_own = { "token_get_own",
  * access token (narrower scope) and refresh token (same scope) are
  * issued in its family. No row back: nothing happened.
  */
+#define REFRESH_OK \
+	"   token_hash = $1 AND kind = 'r' AND revoked_at IS NULL" \
+	"   AND expires_at > now() AND client_id = $2" \
+	"   AND EXISTS (SELECT 1 FROM clients WHERE id = $2" \
+	"     AND grants @> '{refresh_token}' AND (secret_hash = $9::bytea" \
+	"     OR (secret_hash IS NULL AND $9::bytea IS NULL)))" \
+	"   AND NOT EXISTS (SELECT 1 FROM families f" \
+	"     WHERE f.id = tokens.family_id AND f.revoked_at IS NOT NULL)" \
+	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')" \
+	"     <@ string_to_array(scope, ' '))"
+#define REFRESH_ISSUE \
+	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id," \
+	"   user_id, scope, expires_at)" \
+	"   SELECT $3::bytea, 'a', family_id, $2, user_id," \
+	"   coalesce($5::text, scope)," \
+	"   now() + $7::int * interval '1 second' FROM ok RETURNING 1)," \
+	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id," \
+	"   user_id, scope, expires_at)" \
+	"   SELECT $4::bytea, 'r', family_id, $2, user_id, scope," \
+	"   now() + $8::int * interval '1 second' FROM ok" \
+	"   WHERE $4::bytea IS NOT NULL RETURNING 1)" \
+	" SELECT coalesce($5::text, scope), (SELECT count(*) FROM a)," \
+	" (SELECT count(*) FROM r) FROM ok"
+
+/* With rotation ($6 true): the check is the update's own condition. */
 static struct stmt refresh_rotate = { "refresh_rotate",
-	"WITH t AS (SELECT family_id, user_id, scope FROM tokens"
-	"   WHERE token_hash = $1 AND kind = 'r' AND revoked_at IS NULL"
-	"   AND expires_at > now() AND client_id = $2"
-	"   AND EXISTS (SELECT 1 FROM clients WHERE id = $2"
-	"     AND grants @> '{refresh_token}' AND (secret_hash = $9::bytea"
-	"     OR (secret_hash IS NULL AND $9::bytea IS NULL)))"
-	"   AND NOT EXISTS (SELECT 1 FROM families f"
-	"     WHERE f.id = tokens.family_id AND f.revoked_at IS NOT NULL)"
-	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')"
-	"     <@ string_to_array(scope, ' '))),"
-	" o AS (UPDATE tokens SET revoked_at = now(), rotated = true"
-	"   WHERE token_hash = $1 AND revoked_at IS NULL AND $6::boolean"
-	"   AND EXISTS (SELECT 1 FROM t) RETURNING 1),"
-	" ok AS (SELECT t.* FROM t WHERE NOT $6::boolean"
-	"   OR EXISTS (SELECT 1 FROM o)),"
-	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
-	"   user_id, scope, expires_at)"
-	"   SELECT $3::bytea, 'a', family_id, $2, user_id,"
-	"   coalesce($5::text, scope),"
-	"   now() + $7::int * interval '1 second' FROM ok RETURNING 1),"
-	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
-	"   user_id, scope, expires_at)"
-	"   SELECT $4::bytea, 'r', family_id, $2, user_id, scope,"
-	"   now() + $8::int * interval '1 second' FROM ok"
-	"   WHERE $4::bytea IS NOT NULL RETURNING 1)"
-	" SELECT coalesce($5::text, scope), (SELECT count(*) FROM a),"
-	" (SELECT count(*) FROM r) FROM ok", 9, 0 };
+	"WITH ok AS (UPDATE tokens SET revoked_at = now(), rotated = true"
+	"   WHERE $6::boolean AND" REFRESH_OK
+	"   RETURNING family_id, user_id, scope)," REFRESH_ISSUE, 9, 0 };
+
+/* Without rotation ($6 false): the old refresh token stays. */
+static struct stmt refresh_keep = { "refresh_keep",
+	"WITH ok AS (SELECT family_id, user_id, scope FROM tokens"
+	"   WHERE NOT $6::boolean AND" REFRESH_OK ")," REFRESH_ISSUE, 9, 0 };
 
 /*
  * client_credentials in one statement: a confidential client with this
@@ -377,7 +383,8 @@ store_refresh_rotate(struct db *db, struct arena *a, const char *old_hash,
 	params[6] = store_num(at, sizeof(at), is->access_ttl);
 	params[7] = store_num(rt, sizeof(rt), is->refresh_ttl);
 	params[8] = k->secret_hash;
-	return issued(db, a, &refresh_rotate, params, scope, &refresh);
+	return issued(db, a, rotate ? &refresh_rotate : &refresh_keep, params,
+	    scope, &refresh);
 }
 
 int

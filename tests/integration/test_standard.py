@@ -346,3 +346,29 @@ def test_metadata(server):
         r = requests.post(server.url(path), timeout=30,
                           allow_redirects=False)
         assert r.status_code in (400, 401), (key, r.status_code)
+
+
+def test_refresh_without_rotation(server, conf, user):
+    """refresh_rotation = off: the refresh token stays the same and keeps
+    working; a narrower scope still applies to the new access token."""
+    cid, secret = conf
+    with server.reconfigured(refresh_rotation="off"):
+        q = Agent(server).code(auth_params(cid, CB), user)
+        t = exchange(server, cid, secret, q["code"], CB).json()
+        for scope in (None, "get_user_info"):
+            data = {"grant_type": "refresh_token",
+                    "refresh_token": t["refresh_token"]}
+            if scope:
+                data["scope"] = scope
+            r = token(server, data, auth=conf)
+            assert r.status_code == 200, r.text
+            assert r.json()["refresh_token"] == t["refresh_token"]
+            assert r.json()["scope"] == (scope or "get_user_info list_album")
+            assert "openid" in jsonp_body(me(server,
+                                             r.json()["access_token"]).text)
+        # Revoking it still ends it.
+        requests.post(server.url("/oauth2.0/revoke"), timeout=30,
+                      data={"token": t["refresh_token"]}, auth=conf)
+        r = token(server, {"grant_type": "refresh_token",
+                           "refresh_token": t["refresh_token"]}, auth=conf)
+        assert r.json()["error"] == "invalid_grant"
