@@ -5,11 +5,17 @@
 #include "store.h"
 #include "store_util.h"
 
+/*
+ * A code starts its family: the families row is made here, on the
+ * authorization path, so that the redemption only marks and inserts.
+ */
 static struct stmt code_insert = { "code_insert",
-	"INSERT INTO auth_codes (code_hash, client_id, user_id, redirect_uri,"
-	" scope, code_challenge, challenge_method, expires_at)"
-	" VALUES ($1, $2, $3, $4, $5, $6, $7,"
-	" now() + $8::int * interval '1 second')", 8, 0 };
+	"WITH f AS (INSERT INTO families (id, client_id, user_id)"
+	"   VALUES (nextval('token_families'), $2, $3) RETURNING id)"
+	" INSERT INTO auth_codes (code_hash, family_id, client_id, user_id,"
+	" redirect_uri, scope, code_challenge, challenge_method, expires_at)"
+	" SELECT $1, f.id, $2, $3, $4, $5, $6, $7,"
+	" now() + $8::int * interval '1 second' FROM f", 8, 0 };
 
 static struct stmt code_get = { "code_get",
 	"SELECT family_id, client_id, user_id, redirect_uri IS NOT NULL,"
@@ -40,8 +46,6 @@ static struct stmt code_redeem = { "code_redeem",
 	"     OR (challenge_method = 'plain' AND code_challenge = $4::text)"
 	"     OR (challenge_method = 'S256' AND code_challenge = $5::text))"
 	"   RETURNING family_id, client_id, user_id, scope),"
-	" f AS (INSERT INTO families (id, client_id, user_id)"
-	"   SELECT family_id, client_id, user_id FROM c),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
