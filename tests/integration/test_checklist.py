@@ -144,9 +144,10 @@ def page_csrf(html):
     return dict(hidden(parse_form(html)))["csrf"]
 
 
-def raw_http(server, data, timeout=10):
+def raw_http(server, data, timeout=10, allow_close=False):
     """Send raw bytes (a request with Connection: close) to the web
-    server; return (status, the whole raw response)."""
+    server; return (status, the whole raw response).  allow_close: a
+    connection closed without any answer gives (None, b"")."""
     with socket.create_connection(("127.0.0.1", server.port),
                                   timeout=timeout) as s:
         s.sendall(data)
@@ -156,6 +157,8 @@ def raw_http(server, data, timeout=10):
             if not chunk:
                 break
             buf += chunk
+    if allow_close and not buf:
+        return None, buf
     m = re.match(rb"HTTP/1\.[01] (\d{3})", buf)
     assert m, buf[:200]
     return int(m.group(1)), buf
@@ -1165,7 +1168,8 @@ def test_m9_token_content_type_and_method_confusion(server, cc):
     r = requests.head(url, timeout=30)
     assert r.status_code == 405
     # A body whose Content-Length disagrees with its chunked framing: the
-    # web server or the program refuses it, or parses all of it; never 5xx.
+    # web server or the program refuses it (Apache may just close the
+    # connection: no status), or parses all of it; never 5xx.
     cred = base64.b64encode(("%s:%s" % cc).encode()).decode()
     body = b"grant_type=client_credentials"
     status, raw = raw_http(server, (
@@ -1174,8 +1178,8 @@ def test_m9_token_content_type_and_method_confusion(server, cc):
         b"Content-Type: application/x-www-form-urlencoded\r\n"
         b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"
         b"Connection: close\r\n\r\n" +
-        b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"))
-    assert status in (200, 400, 411, 413), raw[:300]
+        b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"), allow_close=True)
+    assert status in (None, 200, 400, 411, 413), raw[:300]
     if status == 200:
         assert b'"access_token"' in raw
 
