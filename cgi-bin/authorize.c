@@ -319,24 +319,22 @@ consent_page(struct ctx *c, const struct areq *r, const struct user *u,
 /* Issue the code or the implicit token and redirect to the client. */
 static void
 grant(struct ctx *c, const struct areq *r, const struct user *u,
-    const struct scopes *granted)
+    struct str scope)
 {
-	struct strbuf	 b, sb;
+	struct strbuf	 b;
 	struct issue	 is = { 0 };
 	struct str	 tok = crypto_token(&c->a);
 	const char	*hash = crypto_digest_param(&c->a, tok);
 	int		 first = 1, rc;
 
-	strbuf_init(&sb, &c->a);
-	scope_join(&sb, granted, ' ');
 	if (r->implicit) {
 		is.access_hash = hash;
 		is.access_ttl = c->cfg.access_token_ttl;
-		is.scope = is.refresh_scope = strbuf_str(&sb);
+		is.scope = is.refresh_scope = scope;
 		rc = store_token_issue(&c->db, r->cl.id, u->id, &is);
 	} else
 		rc = store_code_insert(&c->db, hash, r->cl.id, u->id,
-		    given(r, "redirect_uri"), strbuf_str(&sb), r->challenge,
+		    given(r, "redirect_uri"), scope, r->challenge,
 		    r->challenge.n ? r->method : STR_NULL, c->cfg.code_ttl);
 	if (rc) {
 		db_failure_page(c);
@@ -351,7 +349,7 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 		ruri_param(&b, &first, "access_token", tok);
 		ruri_param(&b, &first, "token_type", STR_LIT("Bearer"));
 		ruri_param(&b, &first, "expires_in", str_c(ttl));
-		ruri_param(&b, &first, "scope", strbuf_str(&sb));
+		ruri_param(&b, &first, "scope", scope);
 	} else
 		ruri_param(&b, &first, "code", tok);
 	if (r->state.n)
@@ -377,7 +375,7 @@ proceed(struct ctx *c, const struct areq *r, const struct user *u,
 	}
 	if (rc == 0 && !str_eq_c(r->prompt, "consent") &&
 	    scope_subset(&r->scopes, &remembered)) {
-		grant(c, r, u, &r->scopes);
+		grant(c, r, u, scope_str(&c->a, &r->scopes));
 		return;
 	}
 	if (str_eq_c(r->prompt, "none")) {
@@ -429,7 +427,7 @@ do_login(struct ctx *c, const struct areq *r)
 static void
 do_consent(struct ctx *c, const struct areq *r)
 {
-	struct str	 token, decision, s;
+	struct str	 token, decision, s, scope;
 	struct scopes	 granted = { .n = 0 };
 	struct oerror	 e;
 	struct user	 u;
@@ -472,17 +470,12 @@ do_consent(struct ctx *c, const struct areq *r)
 		error_redirect(c, r, &e);
 		return;
 	}
-	{
-		struct strbuf b;
-
-		strbuf_init(&b, &c->a);
-		scope_join(&b, &granted, ' ');
-		if (store_consent_add(&c->db, u.id, r->cl.id, strbuf_str(&b))) {
-			db_failure_page(c);
-			return;
-		}
+	scope = scope_str(&c->a, &granted);
+	if (store_consent_add(&c->db, u.id, r->cl.id, scope)) {
+		db_failure_page(c);
+		return;
 	}
-	grant(c, r, &u, &granted);
+	grant(c, r, &u, scope);
 }
 
 static void

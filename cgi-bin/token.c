@@ -105,16 +105,6 @@ requested_scope(struct ctx *c, const struct client *cl, struct scopes *s,
 	return 0;
 }
 
-static struct str
-join(struct ctx *c, const struct scopes *s)
-{
-	struct strbuf	b;
-
-	strbuf_init(&b, &c->a);
-	scope_join(&b, s, ' ');
-	return strbuf_str(&b);
-}
-
 /*
  * A code or refresh token came back after its use: revoke everything
  * issued from the same authorization and fail with invalid_grant.
@@ -286,7 +276,7 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 			OERR_SET(e, OERR_INVALID_SCOPE, 100030, "invalid scope");
 			return cl ? -1 : 1;
 		}
-		want_scope = join(c, &want);
+		want_scope = scope_str(&c->a, &want);
 	}
 	hash = crypto_digest_param(&c->a, rt);
 	mint(c, c->cfg.refresh_rotation, out, &is);
@@ -333,7 +323,7 @@ grant_password(struct ctx *c, const struct client_key *k,
 		return -1;
 	}
 	mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &is);
-	is.scope = is.refresh_scope = out->scope = join(c, &s);
+	is.scope = is.refresh_scope = out->scope = scope_str(&c->a, &s);
 	(void)k;
 	if (store_token_issue(&c->db, cl->id, u.id, &is)) {
 		oerror_from_db(c, e);
@@ -358,12 +348,12 @@ grant_client_credentials(struct ctx *c, const struct client_key *k,
 		if (v.n) {
 			if (scope_parse(&s, v) || s.n == 0)
 				return 1;
-			want_scope = join(c, &s);
+			want_scope = scope_str(&c->a, &s);
 		}
 	} else {
 		if (requested_scope(c, cl, &s, e))
 			return -1;
-		want_scope = join(c, &s);
+		want_scope = scope_str(&c->a, &s);
 	}
 	/* RFC 6749 §4.4.3: no refresh token. */
 	mint(c, 0, out, &is);

@@ -111,9 +111,9 @@ client_authenticate(struct ctx *c, int allow_public, struct client *cl,
 	 * failure path: the hot path stays one query.
 	 */
 	snprintf(key, sizeof(key), "c:%.*s", (int)cl->id.n, cl->id.p);
-	if (store_failure_add(&c->db, key) == 0 &&
-	    (fails = store_failures_count(&c->db, key, key,
-	    CLIENT_FAIL_WINDOW)) > CLIENT_FAIL_MAX) {
+	if (store_failure_add(&c->db, key, NULL) == 0 &&
+	    store_failures_count(&c->db, key, NULL, CLIENT_FAIL_WINDOW, &fails,
+	    NULL) == 0 && fails > CLIENT_FAIL_MAX) {
 		OERR_SET(e, OERR_TOO_MANY_REQUESTS, 0,
 		    "too many failed client authentications, retry later");
 		return -1;

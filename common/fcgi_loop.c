@@ -67,6 +67,7 @@ serve(struct ctx *c, struct io *io, handler_fn h, int config_ok)
 	req_read(&c->req, &c->a, io);
 	resp_init(&c->resp, &c->a);
 	c->lang = accept_language(c->req.accept_language);
+	c->pre = STR_NULL;
 	if (!config_ok)
 		resp_plain(&c->resp, 500, "server configuration error");
 	else

@@ -17,6 +17,7 @@ struct ctx {
 	struct req	 req;
 	struct resp	 resp;
 	const char	*lang;	/* "zh-CN" or "en", from Accept-Language */
+	struct str	 pre;	/* this request's pre-session value, once known */
 };
 
 typedef void	(*handler_fn)(struct ctx *);

@@ -18,7 +18,7 @@ login_check(struct ctx *c, struct str username, struct str password,
     struct user *u)
 {
 	char	 ukey[96], akey[80];
-	long	 n;
+	long	 nu, na;
 	int	 rc, ok;
 
 	snprintf(ukey, sizeof(ukey), "u:%.*s",
@@ -26,15 +26,10 @@ login_check(struct ctx *c, struct str username, struct str password,
 	snprintf(akey, sizeof(akey), "a:%.*s",
 	    (int)(c->req.remote_addr.n > 64 ? 64 : c->req.remote_addr.n),
 	    c->req.remote_addr.p);
-	if ((n = store_failures_count(&c->db, ukey, ukey,
-	    LOGIN_FAIL_WINDOW)) == -1)
+	if (store_failures_count(&c->db, ukey, akey, LOGIN_FAIL_WINDOW, &nu,
+	    &na))
 		return LOGIN_DB;
-	if (n >= LOGIN_FAIL_MAX)
-		return LOGIN_THROTTLED;
-	if ((n = store_failures_count(&c->db, akey, akey,
-	    LOGIN_FAIL_WINDOW)) == -1)
-		return LOGIN_DB;
-	if (n >= c->cfg.login_address_limit)
+	if (nu >= LOGIN_FAIL_MAX || na >= c->cfg.login_address_limit)
 		return LOGIN_THROTTLED;
 	if ((rc = store_user_by_name(&c->db, &c->a, username, u)) == -1)
 		return LOGIN_DB;
@@ -47,7 +42,7 @@ login_check(struct ctx *c, struct str username, struct str password,
 		store_failures_clear(&c->db, ukey);
 		return LOGIN_OK;
 	}
-	if (store_failure_add(&c->db, ukey) || store_failure_add(&c->db, akey))
+	if (store_failure_add(&c->db, ukey, akey))
 		return LOGIN_DB;
 	return LOGIN_BAD;
 }

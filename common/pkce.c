@@ -49,10 +49,7 @@ pkce_s256(struct arena *a, struct str verifier)
 int
 pkce_verify(enum pkce_method m, struct str challenge, struct str verifier)
 {
-	unsigned char	d[SHA256_LEN];
-	char		buf[64];
 	struct arena	a = { 0 };
-	struct strbuf	b;
 	int		ok;
 
 	if (!pkce_well_formed(verifier))
@@ -61,10 +58,7 @@ pkce_verify(enum pkce_method m, struct str challenge, struct str verifier)
 		return str_eq_ct(challenge, verifier);
 	if (m != PKCE_S256)
 		return 0;
-	crypto_sha256(verifier.p, verifier.n, d);
-	strbuf_init(&b, &a);
-	b64url_encode(&b, d, sizeof(d));
-	ok = b.n < sizeof(buf) && str_eq_ct(challenge, strbuf_str(&b));
+	ok = str_eq_ct(challenge, pkce_s256(&a, verifier));
 	arena_free(&a);
 	return ok;
 }

@@ -80,3 +80,13 @@ scope_join(struct strbuf *b, const struct scopes *s, char sep)
 		strbuf_append(b, s->v[i].p, s->v[i].n);
 	}
 }
+
+struct str
+scope_str(struct arena *a, const struct scopes *s)
+{
+	struct strbuf	b;
+
+	strbuf_init(&b, a);
+	scope_join(&b, s, ' ');
+	return strbuf_str(&b);
+}

@@ -26,4 +26,7 @@ int	scope_subset(const struct scopes *a, const struct scopes *b);
 /* Append the names joined by sep (" " for RFC output, "," for QQ). */
 void	scope_join(struct strbuf *, const struct scopes *s, char sep);
 
+/* The names joined by spaces, NUL-terminated, in the arena. */
+struct str scope_str(struct arena *, const struct scopes *s);
+
 #endif

@@ -66,11 +66,14 @@ session_pre(struct ctx *c)
 {
 	struct str	v;
 
+	/* Made once per request: a second call must not set a second one. */
+	if (c->pre.n)
+		return c->pre;
 	if (cookie_token(c, PRESESSION_COOKIE, &v) == 0)
-		return v;
+		return c->pre = v;
 	v = crypto_token(&c->a);
 	set_cookie(c, PRESESSION_COOKIE, v, 3600);
-	return v;
+	return c->pre = v;
 }
 
 struct str

@@ -27,7 +27,7 @@ void	session_clear_cookie(struct ctx *);
 
 /*
  * The value bound to the pre-login form: the oauth_pre cookie, created
- * (with a Set-Cookie header) when absent. In the arena.
+ * (with one Set-Cookie header per request) when absent. In the arena.
  */
 struct str session_pre(struct ctx *);
 

@@ -215,10 +215,14 @@ int	store_session_delete(struct db *, const char *hash);
 int	store_session_delete_others(struct db *, long user_id,
 	    const char *keep_hash);
 
-/* The larger of the two keys' failure counts over the last window seconds. */
-long	store_failures_count(struct db *, const char *key1, const char *key2,
-	    long window);
-int	store_failure_add(struct db *, const char *key);
+/*
+ * Failures recorded in the last window seconds for key1 (into *n1) and
+ * key2 (into *n2; key2 and n2 may be NULL), in one query. 0 or -1.
+ */
+int	store_failures_count(struct db *, const char *key1, const char *key2,
+	    long window, long *n1, long *n2);
+/* Record a failure for key1 and key2 (may be NULL) in one statement. */
+int	store_failure_add(struct db *, const char *key1, const char *key2);
 int	store_failures_clear(struct db *, const char *key);
 
 #endif

@@ -123,15 +123,12 @@ int
 store_scope_describe(struct db *db, struct arena *a, const struct scopes *s,
     const char *lang, struct str *desc)
 {
-	struct strbuf	 b;
 	const char	*params[1];
 	PGresult	*res;
 	size_t		 i;
 	int		 row, col;
 
-	strbuf_init(&b, a);
-	scope_join(&b, s, ' ');
-	params[0] = b.p;
+	params[0] = scope_str(a, s).p;
 	if ((res = db_exec(db, &scope_describe, params)) == NULL)
 		return -1;
 	for (i = 0; i < s->n; i++) {

@@ -21,13 +21,14 @@ static struct stmt session_delete_others = { "session_delete_others",
 	" AND session_hash IS DISTINCT FROM $2::bytea", 2, 0 };
 
 static struct stmt failures_count = { "failures_count",
-	"SELECT greatest(count(*) FILTER (WHERE key = $1),"
-	" count(*) FILTER (WHERE key = $2)) FROM auth_failures"
+	"SELECT count(*) FILTER (WHERE key = $1),"
+	" count(*) FILTER (WHERE key = $2) FROM auth_failures"
 	" WHERE key IN ($1, $2)"
 	" AND at > now() - $3::int * interval '1 second'", 3, 0 };
 
 static struct stmt failure_add = { "failure_add",
-	"INSERT INTO auth_failures (key) VALUES ($1)", 1, 0 };
+	"INSERT INTO auth_failures (key) SELECT k FROM"
+	" (VALUES ($1::text), ($2::text)) v (k) WHERE k IS NOT NULL", 2, 0 };
 
 static struct stmt failures_clear = { "failures_clear",
 	"DELETE FROM auth_failures WHERE key = $1", 1, 0 };
@@ -69,27 +70,28 @@ store_session_delete_others(struct db *db, long user_id,
 	return store_run(db, &session_delete_others, params);
 }
 
-long
+int
 store_failures_count(struct db *db, const char *key1, const char *key2,
-    long window)
+    long window, long *n1, long *n2)
 {
 	char		 w[24];
-	const char	*params[3] = { key1, key2, w };
+	const char	*params[3] = { key1, key2 ? key2 : key1,
+	    store_num(w, sizeof(w), window) };
 	PGresult	*res;
-	long		 n = 0;
 
-	snprintf(w, sizeof(w), "%ld", window);
 	if ((res = db_exec(db, &failures_count, params)) == NULL)
 		return -1;
-	str_to_long(str_c(PQgetvalue(res, 0, 0)), &n);
+	*n1 = store_long(res, 0, 0);
+	if (n2 != NULL)
+		*n2 = store_long(res, 0, 1);
 	PQclear(res);
-	return n;
+	return 0;
 }
 
 int
-store_failure_add(struct db *db, const char *key)
+store_failure_add(struct db *db, const char *key1, const char *key2)
 {
-	const char	*params[1] = { key };
+	const char	*params[2] = { key1, key2 };
 
 	return store_run(db, &failure_add, params);
 }

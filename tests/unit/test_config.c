@@ -91,22 +91,26 @@ test_every_key(void **state)
 	config_free(&c);
 }
 
-/* The numeric and boolean settings, by key. */
+/* The numeric and boolean settings, by key: a table, as the code has. */
 static long
 setting(const struct config *c, const char *key)
 {
-	if (strcmp(key, "access_token_ttl") == 0)
-		return c->access_token_ttl;
-	if (strcmp(key, "refresh_token_ttl") == 0)
-		return c->refresh_token_ttl;
-	if (strcmp(key, "code_ttl") == 0)
-		return c->code_ttl;
-	if (strcmp(key, "login_address_limit") == 0)
-		return c->login_address_limit;
-	if (strcmp(key, "refresh_rotation") == 0)
-		return c->refresh_rotation;
-	if (strcmp(key, "qq_compat") == 0)
-		return c->qq_compat;
+	const struct {
+		const char	*key;
+		long		 value;
+	} settings[] = {
+		{ "access_token_ttl", c->access_token_ttl },
+		{ "refresh_token_ttl", c->refresh_token_ttl },
+		{ "code_ttl", c->code_ttl },
+		{ "login_address_limit", c->login_address_limit },
+		{ "refresh_rotation", c->refresh_rotation },
+		{ "qq_compat", c->qq_compat },
+	};
+	size_t	i;
+
+	for (i = 0; i < NELEM(settings); i++)
+		if (str_eq_c(str_c(key), settings[i].key))
+			return settings[i].value;
 	fail_msg("no setting %s", key);
 	return 0;
 }

@@ -43,7 +43,7 @@ test_table(void **state)
 	assert_int_equal(NELEM(cases), OERR__COUNT - 1);
 	for (i = 0; i < NELEM(cases); i++) {
 		CASE_INT(i, cases[i].code, i + 1);
-		CASE_INT(i, strcmp(oerr_name(cases[i].code), cases[i].name), 0);
+		CASE_STR(i, str_c(oerr_name(cases[i].code)), cases[i].name);
 		CASE_INT(i, oerr_status(cases[i].code), cases[i].status);
 	}
 }
