@@ -138,10 +138,6 @@ unit: $(UNIT_BINS)
 
 PYTEST		= /usr/bin/python3 -m pytest -q -p no:cacheprovider
 
-check-unit:
-	$(MAKE) unit
-	$(MAKE) SAN=1 unit
-
 # Both entry points first make sure the Debian packages are there, then
 # run make again so that pkg-config sees the freshly installed libraries.
 deps-run:
@@ -200,7 +196,7 @@ dist:
 clean:
 	rm -rf build san dist cgi-bin/*.fcgi tools/oauthctl
 
-.PHONY: all unit check-unit test test-all run clean deps-run deps-test \
+.PHONY: all unit test test-all run clean deps-run deps-test \
 	install uninstall dist
 .SECONDARY:
 

@@ -24,8 +24,8 @@ login_form(struct ctx *c, int status, const char *err, struct str name)
 }
 
 static void
-grants_page(struct ctx *c, const struct user *u, const char *hash,
-    const char *msg)
+grants_page(struct ctx *c, int status, const struct user *u,
+    const char *hash, const char *msg)
 {
 	struct tvars		*v = tvars_new(&c->a, NULL), *item;
 	struct grant_row	 rows[GRANTS_MAX];
@@ -51,7 +51,7 @@ grants_page(struct ctx *c, const struct user *u, const char *hash,
 		tvars_set(item, "scopes", rows[i].scopes);
 		tvars_set(item, "granted_at", rows[i].granted_at);
 	}
-	page_render(c, msg && msg[0] == 'e' ? 400 : 200, "grants", v);
+	page_render(c, status, "grants", v);
 }
 
 static void
@@ -87,7 +87,7 @@ do_login(struct ctx *c)
 		page_db_failure(c);
 		return;
 	}
-	grants_page(c, &u, hash, NULL);
+	grants_page(c, 200, &u, hash, NULL);
 }
 
 static void
@@ -99,7 +99,7 @@ do_password(struct ctx *c, const struct user *u, const char *hash)
 	if (req_param(&c->req, "old_password", &old) != FORM_ONE ||
 	    req_param(&c->req, "new_password", &new) != FORM_ONE ||
 	    new.n < 8 || !password_verify(old, u->password_hash)) {
-		grants_page(c, u, hash, "err_password");
+		grants_page(c, 400, u, hash, "err_password");
 		return;
 	}
 	if ((phc = password_hash(&c->a, new)) == NULL ||
@@ -108,7 +108,7 @@ do_password(struct ctx *c, const struct user *u, const char *hash)
 		page_db_failure(c);
 		return;
 	}
-	grants_page(c, u, hash, "msg_password_changed");
+	grants_page(c, 200, u, hash, "msg_password_changed");
 }
 
 static void
@@ -144,7 +144,7 @@ grants(struct ctx *c)
 		return;
 	}
 	if (op.n == 0) {
-		grants_page(c, &u, hash, NULL);
+		grants_page(c, 200, &u, hash, NULL);
 		return;
 	}
 	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
@@ -167,7 +167,7 @@ grants(struct ctx *c)
 		page_db_failure(c);
 		return;
 	}
-	grants_page(c, &u, hash, "msg_revoked");
+	grants_page(c, 200, &u, hash, "msg_revoked");
 }
 
 int
