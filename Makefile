@@ -47,7 +47,11 @@ HARDEN_CFLAGS	= $(HARDEN) -fstack-protector-strong -fPIE
 FINAL_CFLAGS	= $(OPT) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(SAN_CFLAGS) \
 		  -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP \
 		  -DOAUTH_TEMPLATE_DIR='"$(SHAREDIR)/htdocs/templates"'
-FINAL_LDFLAGS	= -pie -Wl,-z,relro -Wl,-z,now $(SAN_LDFLAGS) $(LDFLAGS)
+# --export-dynamic-symbol: GnuTLS looks this function up in the program
+# (see common/fcgi_loop.c).
+FINAL_LDFLAGS	= -pie -Wl,-z,relro -Wl,-z,now \
+		  -Wl,--export-dynamic-symbol=_gnutls_global_init_skip \
+		  $(SAN_LDFLAGS) $(LDFLAGS)
 FINAL_LIBS	= -lfcgi $(PKG_LIBS)
 
 COMMON_OBJ_NAMES += arena.o

@@ -29,15 +29,19 @@ function init(args)
 	values = {}
 	sent = 0
 	exhausted = 0
+	wrk.method = "POST"
+	wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+	-- Every request is built here, before wrk starts its clock, so that
+	-- a request costs wrk one table lookup, as a fixed one costs none.
 	for line in io.lines(file) do
 		if i >= start and (i - start) % nthreads == tid then
 			n = n + 1
-			values[n] = line
+			values[n] = wrk.format(nil, nil, nil,
+			    prefix .. line .. suffix)
 		end
 		i = i + 1
 	end
-	wrk.method = "POST"
-	wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+	dead = wrk.format(nil, nil, nil, prefix .. "exhausted" .. suffix)
 end
 
 function request()
@@ -47,9 +51,9 @@ function request()
 	v = values[sent]
 	if v == nil then
 		exhausted = exhausted + 1
-		v = "exhausted"
+		v = dead
 	end
-	return wrk.format(nil, nil, nil, prefix .. v .. suffix)
+	return v
 end
 
 function done(summary, latency, requests)

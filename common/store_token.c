@@ -49,14 +49,14 @@ static struct stmt code_redeem = { "code_redeem",
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
-	"   now() + $8::int * interval '1 second' FROM c RETURNING 1),"
+	"   now() + $8::int * interval '1 second' FROM c),"
 	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $7::bytea, 'r', family_id, client_id, user_id, scope,"
 	"   now() + $9::int * interval '1 second' FROM c, k"
-	"   WHERE k.refresh AND $7::bytea IS NOT NULL RETURNING 1)"
-	" SELECT scope, (SELECT count(*) FROM a), (SELECT count(*) FROM r)"
-	" FROM c", 10, 0 };
+	"   WHERE k.refresh AND $7::bytea IS NOT NULL)"
+	" SELECT c.scope, k.refresh AND $7::bytea IS NOT NULL FROM c, k",
+	10, 0 };
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
@@ -115,14 +115,13 @@ static struct stmt token_get_own = { "token_get_own",
 	"   user_id, scope, expires_at)" \
 	"   SELECT $3::bytea, 'a', family_id, $2, user_id," \
 	"   coalesce($5::text, scope)," \
-	"   now() + $7::int * interval '1 second' FROM ok RETURNING 1)," \
+	"   now() + $7::int * interval '1 second' FROM ok)," \
 	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id," \
 	"   user_id, scope, expires_at)" \
 	"   SELECT $4::bytea, 'r', family_id, $2, user_id, scope," \
 	"   now() + $8::int * interval '1 second' FROM ok" \
-	"   WHERE $4::bytea IS NOT NULL RETURNING 1)" \
-	" SELECT coalesce($5::text, scope), (SELECT count(*) FROM a)," \
-	" (SELECT count(*) FROM r) FROM ok"
+	"   WHERE $4::bytea IS NOT NULL)" \
+	" SELECT coalesce($5::text, scope), $4::bytea IS NOT NULL FROM ok"
 
 /* With rotation ($6 true): the check is the update's own condition. */
 static struct stmt refresh_rotate = { "refresh_rotate",
@@ -149,7 +148,7 @@ static struct stmt cc_issue = { "cc_issue",
 	"   SELECT $4::bytea, 'a', nextval('token_families'), $1, NULL,"
 	"   coalesce($3::text, array_to_string(k.scopes, ' ')),"
 	"   now() + $5::int * interval '1 second' FROM k RETURNING scope)"
-	" SELECT scope, 1, 0 FROM a", 5, 0 };
+	" SELECT scope, false FROM a", 5, 0 };
 
 static struct stmt code_burn = { "code_burn",
 	"UPDATE auth_codes SET used_at = now()"
@@ -232,8 +231,9 @@ store_code_get(struct db *db, struct arena *a, const char *code_hash,
 }
 
 /*
- * Run a statement whose row, if any, is (scope, access tokens issued,
- * refresh tokens issued). 0 with *scope and *refresh set, 1 no row.
+ * Run a statement that issues an access token and returns a row (scope,
+ * whether a refresh token was issued too) if it did: 0 with *scope and
+ * *refresh set, 1 no row (nothing happened).
  */
 static int
 issued(struct db *db, struct arena *a, struct stmt *s,
@@ -244,9 +244,9 @@ issued(struct db *db, struct arena *a, struct stmt *s,
 
 	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
-	if (PQntuples(res) == 1 && store_long(res, 0, 1) == 1) {
+	if (PQntuples(res) == 1) {
 		*scope = store_cell(a, res, 0, 0);
-		*refresh = store_long(res, 0, 2) > 0;
+		*refresh = store_bool(res, 0, 1);
 		rc = 0;
 	}
 	PQclear(res);
