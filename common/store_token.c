@@ -33,19 +33,19 @@ static struct stmt code_get = { "code_get",
  * back.
  */
 static struct stmt code_redeem = { "code_redeem",
-	"WITH k AS (SELECT 'refresh_token' = ANY (grants) AS refresh"
-	"   FROM clients WHERE id = $2"
-	"   AND grants @> '{authorization_code}'"
-	"   AND (secret_hash = $10::bytea"
-	"     OR (secret_hash IS NULL AND $10::bytea IS NULL))),"
-	" c AS (UPDATE auth_codes SET used_at = now()"
+	"WITH c AS (UPDATE auth_codes SET used_at = now() FROM clients k"
 	"   WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()"
-	"   AND client_id = $2 AND EXISTS (SELECT 1 FROM k)"
+	"   AND client_id = $2 AND k.id = $2"
+	"   AND k.grants @> '{authorization_code}'"
+	"   AND (k.secret_hash = $10::bytea"
+	"     OR (k.secret_hash IS NULL AND $10::bytea IS NULL))"
 	"   AND (redirect_uri IS NULL OR redirect_uri = $3::text)"
 	"   AND ((code_challenge IS NULL AND $4::text IS NULL)"
 	"     OR (challenge_method = 'plain' AND code_challenge = $4::text)"
 	"     OR (challenge_method = 'S256' AND code_challenge = $5::text))"
-	"   RETURNING family_id, client_id, user_id, scope),"
+	"   RETURNING family_id, client_id, user_id, scope,"
+	"   'refresh_token' = ANY (k.grants) AND $7::bytea IS NOT NULL"
+	"   AS refresh),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
@@ -53,10 +53,8 @@ static struct stmt code_redeem = { "code_redeem",
 	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $7::bytea, 'r', family_id, client_id, user_id, scope,"
-	"   now() + $9::int * interval '1 second' FROM c, k"
-	"   WHERE k.refresh AND $7::bytea IS NOT NULL)"
-	" SELECT c.scope, k.refresh AND $7::bytea IS NOT NULL FROM c, k",
-	10, 0 };
+	"   now() + $9::int * interval '1 second' FROM c WHERE refresh)"
+	" SELECT scope, refresh FROM c", 10, 0 };
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
@@ -102,10 +100,9 @@ static struct stmt token_get_own = { "token_get_own",
  */
 #define REFRESH_OK \
 	"   token_hash = $1 AND kind = 'r' AND revoked_at IS NULL" \
-	"   AND expires_at > now() AND client_id = $2" \
-	"   AND EXISTS (SELECT 1 FROM clients WHERE id = $2" \
-	"     AND grants @> '{refresh_token}' AND (secret_hash = $9::bytea" \
-	"     OR (secret_hash IS NULL AND $9::bytea IS NULL)))" \
+	"   AND expires_at > now() AND client_id = $2 AND k.id = $2" \
+	"   AND k.grants @> '{refresh_token}' AND (k.secret_hash = $9::bytea" \
+	"     OR (k.secret_hash IS NULL AND $9::bytea IS NULL))" \
 	"   AND NOT EXISTS (SELECT 1 FROM families f" \
 	"     WHERE f.id = tokens.family_id AND f.revoked_at IS NOT NULL)" \
 	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')" \
@@ -126,12 +123,12 @@ static struct stmt token_get_own = { "token_get_own",
 /* With rotation ($6 true): the check is the update's own condition. */
 static struct stmt refresh_rotate = { "refresh_rotate",
 	"WITH ok AS (UPDATE tokens SET revoked_at = now(), rotated = true"
-	"   WHERE $6::boolean AND" REFRESH_OK
+	"   FROM clients k WHERE $6::boolean AND" REFRESH_OK
 	"   RETURNING family_id, user_id, scope)," REFRESH_ISSUE, 9, 0 };
 
 /* Without rotation ($6 false): the old refresh token stays. */
 static struct stmt refresh_keep = { "refresh_keep",
-	"WITH ok AS (SELECT family_id, user_id, scope FROM tokens"
+	"WITH ok AS (SELECT family_id, user_id, scope FROM tokens, clients k"
 	"   WHERE NOT $6::boolean AND" REFRESH_OK ")," REFRESH_ISSUE, 9, 0 };
 
 /*
