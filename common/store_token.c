@@ -99,12 +99,11 @@ static struct stmt token_get_own = { "token_get_own",
  * issued in its family. No row back: nothing happened.
  */
 #define REFRESH_OK \
-	"   token_hash = $1 AND kind = 'r' AND revoked_at IS NULL" \
-	"   AND expires_at > now() AND client_id = $2 AND k.id = $2" \
+	"   token_hash = $1 AND kind = 'r' AND tokens.revoked_at IS NULL" \
+	"   AND expires_at > now() AND tokens.client_id = $2 AND k.id = $2" \
 	"   AND k.grants @> '{refresh_token}' AND (k.secret_hash = $9::bytea" \
 	"     OR (k.secret_hash IS NULL AND $9::bytea IS NULL))" \
-	"   AND NOT EXISTS (SELECT 1 FROM families f" \
-	"     WHERE f.id = tokens.family_id AND f.revoked_at IS NOT NULL)" \
+	"   AND f.id = tokens.family_id AND f.revoked_at IS NULL" \
 	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')" \
 	"     <@ string_to_array(scope, ' '))"
 #define REFRESH_ISSUE \
@@ -123,12 +122,13 @@ static struct stmt token_get_own = { "token_get_own",
 /* With rotation ($6 true): the check is the update's own condition. */
 static struct stmt refresh_rotate = { "refresh_rotate",
 	"WITH ok AS (UPDATE tokens SET revoked_at = now(), rotated = true"
-	"   FROM clients k WHERE $6::boolean AND" REFRESH_OK
-	"   RETURNING family_id, user_id, scope)," REFRESH_ISSUE, 9, 0 };
+	"   FROM clients k, families f WHERE $6::boolean AND" REFRESH_OK
+	"   RETURNING family_id, tokens.user_id, scope)," REFRESH_ISSUE, 9, 0 };
 
 /* Without rotation ($6 false): the old refresh token stays. */
 static struct stmt refresh_keep = { "refresh_keep",
-	"WITH ok AS (SELECT family_id, user_id, scope FROM tokens, clients k"
+	"WITH ok AS (SELECT family_id, tokens.user_id, scope"
+	"   FROM tokens, clients k, families f"
 	"   WHERE NOT $6::boolean AND" REFRESH_OK ")," REFRESH_ISSUE, 9, 0 };
 
 /*
