@@ -359,22 +359,32 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 		error_page(c, 400, "invalid_request", "Bad redirect.");
 }
 
-/* A logged-in user: remembered consent, prompt handling, or the page. */
+/*
+ * A logged-in user: remembered consent, prompt handling, or the page.
+ * consented and remembered: the consent already read with the session
+ * (consented -1: not read yet).
+ */
 static void
 proceed(struct ctx *c, const struct areq *r, const struct user *u,
-    const char *session_hash)
+    const char *session_hash, int consented, struct scopes *remembered)
 {
-	struct scopes	remembered;
 	struct oerror	e;
-	int		rc;
 
-	rc = store_consent_get(&c->db, &c->a, u->id, r->cl.id, &remembered);
-	if (rc == -1) {
-		db_failure_page(c);
-		return;
+	if (consented == -1) {
+		switch (store_consent_get(&c->db, &c->a, u->id, r->cl.id,
+		    remembered)) {
+		case -1:
+			db_failure_page(c);
+			return;
+		case 0:
+			consented = 1;
+			break;
+		default:
+			consented = 0;
+		}
 	}
-	if (rc == 0 && !str_eq_c(r->prompt, "consent") &&
-	    scope_subset(&r->scopes, &remembered)) {
+	if (consented && !str_eq_c(r->prompt, "consent") &&
+	    scope_subset(&r->scopes, remembered)) {
 		grant(c, r, u, scope_str(&c->a, &r->scopes));
 		return;
 	}
@@ -392,6 +402,7 @@ do_login(struct ctx *c, const struct areq *r)
 {
 	struct str	 name = STR_NULL, pw = STR_NULL;
 	struct user	 u;
+	struct scopes	 remembered;
 	const char	*hash;
 
 	req_param(&c->req, "username", &name);
@@ -421,7 +432,7 @@ do_login(struct ctx *c, const struct areq *r)
 		db_failure_page(c);
 		return;
 	}
-	proceed(c, r, &u, hash);
+	proceed(c, r, &u, hash, -1, &remembered);
 }
 
 static void
@@ -485,8 +496,9 @@ authorize(struct ctx *c)
 	struct oerror	 e = { 0 };
 	struct str	 op = STR_NULL;
 	struct user	 u;
+	struct scopes	 remembered;
 	const char	*hash;
-	int		 rc;
+	int		 rc, consented;
 
 	memset(&r, 0, sizeof(r));
 	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
@@ -522,7 +534,8 @@ authorize(struct ctx *c)
 		do_consent(c, &r);
 		return;
 	}
-	if ((rc = session_current(c, &u, &hash)) == -1) {
+	if ((rc = session_current_consent(c, r.cl.id, &u, &hash, &consented,
+	    &remembered)) == -1) {
 		db_failure_page(c);
 		return;
 	}
@@ -535,7 +548,7 @@ authorize(struct ctx *c)
 		login_page(c, &r, 200, NULL, STR_NULL);
 		return;
 	}
-	proceed(c, &r, &u, hash);
+	proceed(c, &r, &u, hash, consented, &remembered);
 }
 
 int

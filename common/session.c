@@ -44,6 +44,19 @@ session_current(struct ctx *c, struct user *u, const char **hash)
 }
 
 int
+session_current_consent(struct ctx *c, struct str client_id, struct user *u,
+    const char **hash, int *consented, struct scopes *s)
+{
+	struct str	v;
+
+	if (cookie_token(c, SESSION_COOKIE, &v))
+		return 1;
+	*hash = crypto_digest_param(&c->a, v);
+	return store_session_consent(&c->db, &c->a, *hash, client_id, u,
+	    consented, s);
+}
+
+int
 session_start(struct ctx *c, long user_id, const char **hash)
 {
 	struct str	v = crypto_token(&c->a);

@@ -17,6 +17,14 @@
 int	session_current(struct ctx *, struct user *u, const char **hash);
 
 /*
+ * The same in one round trip with the consent the user gave client_id:
+ * *consented 1 and its scopes in *s if the user gave one.
+ */
+int	session_current_consent(struct ctx *, struct str client_id,
+	    struct user *u, const char **hash, int *consented,
+	    struct scopes *s);
+
+/*
  * Start a new session for user_id (a fresh id: no fixation) and add its
  * Set-Cookie header. Returns 0 with *hash set, or -1 on database failure.
  */

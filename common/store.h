@@ -210,6 +210,13 @@ int	store_session_create(struct db *, const char *hash, long user_id,
 /* The user of a live session. 0 found, 1 absent, -1 failure. */
 int	store_session_user(struct db *, struct arena *, const char *hash,
 	    struct user *u);
+/*
+ * The same, with the consent the user gave client_id: *consented 1 and
+ * its scopes in *s if there is one. 0 found, 1 absent, -1 failure.
+ */
+int	store_session_consent(struct db *, struct arena *, const char *hash,
+	    struct str client_id, struct user *u, int *consented,
+	    struct scopes *s);
 int	store_session_delete(struct db *, const char *hash);
 /* End every session of the user except keep_hash (may be NULL). */
 int	store_session_delete_others(struct db *, long user_id,

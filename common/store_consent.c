@@ -33,7 +33,6 @@ store_consent_get(struct db *db, struct arena *a, long user_id,
 	char		 uid[24];
 	const char	*params[2];
 	PGresult	*res;
-	struct str	 v;
 	int		 rc = 1;
 
 	snprintf(uid, sizeof(uid), "%ld", user_id);
@@ -43,14 +42,23 @@ store_consent_get(struct db *db, struct arena *a, long user_id,
 		return -1;
 	s->n = 0;
 	if (PQntuples(res) == 1) {
-		v.n = (size_t)PQgetlength(res, 0, 0);
-		v.p = arena_strndup(a, PQgetvalue(res, 0, 0), v.n);
-		if (scope_parse(s, v))
-			s->n = 0;
+		store_scopes_cell(a, res, 0, 0, s);
 		rc = 0;
 	}
 	PQclear(res);
 	return rc;
+}
+
+void
+store_scopes_cell(struct arena *a, PGresult *res, int row, int col,
+    struct scopes *s)
+{
+	struct str	v;
+
+	v.n = (size_t)PQgetlength(res, row, col);
+	v.p = arena_strndup(a, PQgetvalue(res, row, col), v.n);
+	if (scope_parse(s, v))
+		s->n = 0;
 }
 
 int

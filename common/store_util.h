@@ -32,5 +32,12 @@ struct user;
  */
 int		store_user_load(struct db *, struct arena *, struct stmt *s,
 		    const char *param, struct user *u);
+/* USER_COLS from columns 0-5 of row 0 into *u. */
+void		store_user_row(struct arena *, PGresult *, struct user *u);
+
+struct scopes;
+/* A space-separated scope list in (row, col) into *s (empty if bad). */
+void		store_scopes_cell(struct arena *, PGresult *, int row, int col,
+		    struct scopes *s);
 
 #endif
