@@ -40,9 +40,13 @@ me(struct ctx *c)
 	struct str		 cb = STR_NULL, v;
 	json_object		*o;
 	char			 id[OPENID_LEN + 1];
-	int			 bearer = 0, jsonp = 0;
+	int			 bearer = 0, jsonp = 0, union_id;
 
-	if (resource_begin(c, &t, &bearer, &jsonp, &cb, &e))
+	/* The client's owner is read only for a unionid. */
+	union_id = req_param(&c->req, "unionid", &v) == FORM_ONE &&
+	    str_eq_c(v, "1");
+	if (resource_begin(c, union_id ? TOKEN_OWNER : 0, &t, &bearer, &jsonp,
+	    &cb, &e))
 		goto fail;
 	if (t.user_id == 0) {
 		OERR_SET(&e, OERR_INVALID_TOKEN, 100016,
@@ -56,10 +60,8 @@ me(struct ctx *c)
 	o = json_object_new_object();
 	json_object_object_add(o, "client_id", json_str(t.client_id));
 	json_object_object_add(o, "openid", json_object_new_string(id));
-	if (req_param(&c->req, "unionid", &v) == FORM_ONE &&
-	    str_eq_c(v, "1") &&
-	    unionid_make(c->cfg.key, c->cfg.keylen, t.owner, t.user_id,
-	    id) == 0)
+	if (union_id && unionid_make(c->cfg.key, c->cfg.keylen, t.owner,
+	    t.user_id, id) == 0)
 		json_object_object_add(o, "unionid", json_object_new_string(id));
 	reply(c, o, 200, jsonp, cb);
 	json_object_put(o);

@@ -228,7 +228,7 @@ refresh_failure(struct ctx *c, const struct client_key *k, const char *hash,
 	struct scopes		have;
 	int			rc;
 
-	if ((rc = store_token_get(&c->db, &c->a, hash, &t)) == -1) {
+	if ((rc = store_token_get(&c->db, &c->a, hash, 0, &t)) == -1) {
 		oerror_from_db(c, e);
 		return -1;
 	}

@@ -6,8 +6,8 @@
 #include "resource.h"
 
 int
-resource_token(struct ctx *c, struct token_row *t, int *bearer,
-    struct oerror *e)
+resource_token(struct ctx *c, unsigned with, struct token_row *t,
+    int *bearer, struct oerror *e)
 {
 	struct str	 q, h = STR_NULL;
 	enum form_get	 g;
@@ -42,7 +42,8 @@ resource_token(struct ctx *c, struct token_row *t, int *bearer,
 		    "access token check failed");
 		return -1;
 	}
-	rc = store_token_get(&c->db, &c->a, crypto_digest_param(&c->a, q), t);
+	rc = store_token_get(&c->db, &c->a, crypto_digest_param(&c->a, q),
+	    with, t);
 	if (rc == -1) {
 		oerror_from_db(c, e);
 		return -1;
@@ -120,8 +121,8 @@ resource_error_status(struct ctx *c, const struct oerror *e, int bearer)
 }
 
 int
-resource_begin(struct ctx *c, struct token_row *t, int *bearer, int *jsonp,
-    struct str *cb, struct oerror *e)
+resource_begin(struct ctx *c, unsigned with, struct token_row *t,
+    int *bearer, int *jsonp, struct str *cb, struct oerror *e)
 {
 	*bearer = *jsonp = 0;
 	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
@@ -141,5 +142,5 @@ resource_begin(struct ctx *c, struct token_row *t, int *bearer, int *jsonp,
 		c->req.err = REQ_BAD_ENCODING;	/* a 400, not QQ's 200 */
 		return -1;
 	}
-	return resource_token(c, t, bearer, e);
+	return resource_token(c, with, t, bearer, e);
 }

@@ -11,10 +11,11 @@
  * access_token parameter or an "Authorization: Bearer" header, not both
  * (RFC 6750 §2). *bearer tells which way it came. Returns 0 with *t set
  * for a live access token, or -1 with e set (QQ codes 100007, 100013-
- * 100016; invalid_request when it came twice).
+ * 100016; invalid_request when it came twice). with: what else of the
+ * row is needed (store_token_get).
  */
-int	resource_token(struct ctx *, struct token_row *t, int *bearer,
-	    struct oerror *e);
+int	resource_token(struct ctx *, unsigned with, struct token_row *t,
+	    int *bearer, struct oerror *e);
 
 /*
  * The common start of a resource request: GET or POST, well-formed
@@ -22,8 +23,8 @@ int	resource_token(struct ctx *, struct token_row *t, int *bearer,
  * access token. Returns 0 with *t, *bearer, *jsonp and *cb set, or -1
  * with e set (and *bearer, *jsonp as far as known).
  */
-int	resource_begin(struct ctx *, struct token_row *t, int *bearer,
-	    int *jsonp, struct str *cb, struct oerror *e);
+int	resource_begin(struct ctx *, unsigned with, struct token_row *t,
+	    int *bearer, int *jsonp, struct str *cb, struct oerror *e);
 
 /* Add "WWW-Authenticate: Bearer …" for e (RFC 6750 §3). */
 void	resource_challenge(struct ctx *, const struct oerror *e);

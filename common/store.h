@@ -151,14 +151,21 @@ struct token_row {
 	struct str	 nickname, avatar, gender;
 };
 
-/* Look a token up by digest, any kind. 0 found, 1 absent, -1 failure. */
+/*
+ * Look a token up by digest, any kind, with the parts of the row that
+ * with asks for (the others are left empty): the client's owner, the
+ * user's profile. 0 found, 1 absent, -1 failure.
+ */
+#define TOKEN_OWNER	0x1
+#define TOKEN_USER	0x2
 int	store_token_get(struct db *, struct arena *, const char *hash,
-	    struct token_row *);
+	    unsigned with, struct token_row *);
 
 /*
  * The same lookup that also authenticates: found only if the token is
  * the client's and k's secret digest is the client's (confidential
- * clients only). 0 found, 1 not (either reason), -1 failure.
+ * clients only); the owner is filled in, not the user's profile.
+ * 0 found, 1 not (either reason), -1 failure.
  */
 int	store_token_get_own(struct db *, struct arena *, const char *hash,
 	    const struct client_key *k, struct token_row *);

@@ -71,24 +71,44 @@ static struct stmt token_issue = { "token_issue",
 	" now() + $6::int * interval '1 second' FROM f WHERE $2::bytea IS NOT NULL",
 	8, 0 };
 
-#define TOKEN_SELECT \
+/*
+ * A token row with its family's revocation; the variants join only what
+ * the caller needs (each join is an index probe per request), and give
+ * '' for the columns they leave out.
+ */
+#define TOKEN_COLS \
 	"SELECT t.kind, t.family_id, t.client_id, coalesce(t.user_id, 0)," \
 	" t.scope, t.expires_at > now()," \
 	" t.revoked_at IS NOT NULL OR f.revoked_at IS NOT NULL, t.rotated," \
 	" extract(epoch FROM t.expires_at)::bigint," \
-	" extract(epoch FROM t.created_at)::bigint, c.owner," \
+	" extract(epoch FROM t.created_at)::bigint,"
+#define TOKEN_USER_COLS \
 	" coalesce(u.nickname, ''), coalesce(u.avatar, '')," \
-	" coalesce(u.gender, '')" \
-	" FROM tokens t JOIN clients c ON c.id = t.client_id" \
-	" LEFT JOIN users u ON u.id = t.user_id" \
+	" coalesce(u.gender, '')"
+#define TOKEN_FAMILY \
 	" LEFT JOIN families f ON f.id = t.family_id"
+#define TOKEN_SELECT \
+	TOKEN_COLS " c.owner," TOKEN_USER_COLS \
+	" FROM tokens t JOIN clients c ON c.id = t.client_id" \
+	" LEFT JOIN users u ON u.id = t.user_id" TOKEN_FAMILY
 
 static struct stmt token_get = { "token_get",
 	TOKEN_SELECT " WHERE t.token_hash = $1", 1, 0 };
 
-/* The same, only if the token is the client's and its secret is this. */
+static struct stmt token_get_bare = { "token_get_bare",
+	TOKEN_COLS " '', '', '', '' FROM tokens t" TOKEN_FAMILY
+	" WHERE t.token_hash = $1", 1, 0 };
+
+static struct stmt token_get_user = { "token_get_user",
+	TOKEN_COLS " ''," TOKEN_USER_COLS " FROM tokens t"
+	" LEFT JOIN users u ON u.id = t.user_id" TOKEN_FAMILY
+	" WHERE t.token_hash = $1", 1, 0 };
+
+/* Only if the token is the client's and its secret is this. */
 static struct stmt token_get_own = { "token_get_own",
-	TOKEN_SELECT " WHERE t.token_hash = $1 AND t.client_id = $2"
+	TOKEN_COLS " c.owner, '', '', '' FROM tokens t"
+	" JOIN clients c ON c.id = t.client_id" TOKEN_FAMILY
+	" WHERE t.token_hash = $1 AND t.client_id = $2"
 	" AND c.secret_hash = $3::bytea", 3, 0 };
 
 /*
@@ -345,11 +365,14 @@ token_row(struct db *db, struct arena *a, struct stmt *s,
 
 int
 store_token_get(struct db *db, struct arena *a, const char *hash,
-    struct token_row *t)
+    unsigned with, struct token_row *t)
 {
 	const char	*params[1] = { hash };
+	struct stmt	*s = &token_get;
 
-	return token_row(db, a, &token_get, params, t);
+	if ((with & TOKEN_OWNER) == 0)
+		s = with & TOKEN_USER ? &token_get_user : &token_get_bare;
+	return token_row(db, a, s, params, t);
 }
 
 int
