@@ -114,9 +114,14 @@ param(struct ctx *c, const char *name, struct str *v, struct oerror *e)
 	return 0;
 }
 
-/* Client and redirect URI: failures here never redirect (§4.1.2.1). */
+/*
+ * Client and redirect URI: failures here never redirect (§4.1.2.1).
+ * The same statement reads the session session_hash's user and consent
+ * into *v.
+ */
 static int
-check_client(struct ctx *c, struct areq *r, struct oerror *e)
+check_client(struct ctx *c, struct areq *r, const char *session_hash,
+    struct client_visit *v, struct oerror *e)
 {
 	struct str	id, uri;
 	size_t		i;
@@ -127,7 +132,8 @@ check_client(struct ctx *c, struct areq *r, struct oerror *e)
 		    "client_id is missing or repeated");
 		return -1;
 	}
-	if ((rc = store_client_get(&c->db, &c->a, id, 1, &r->cl)) == -1) {
+	if ((rc = store_client_visit(&c->db, &c->a, id, session_hash, &r->cl,
+	    v)) == -1) {
 		oerror_from_db(c, e);
 		return -1;
 	}
@@ -495,10 +501,8 @@ authorize(struct ctx *c)
 	struct areq	 r;
 	struct oerror	 e = { 0 };
 	struct str	 op = STR_NULL;
-	struct user	 u;
-	struct scopes	 remembered;
-	const char	*hash;
-	int		 rc, consented;
+	struct client_visit v;
+	const char	*hash = NULL;
 
 	memset(&r, 0, sizeof(r));
 	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
@@ -515,7 +519,9 @@ authorize(struct ctx *c)
 		    "Malformed request parameters.");
 		return;
 	}
-	if (check_client(c, &r, &e)) {
+	if (session_cookie_hash(c, &hash))
+		hash = NULL;
+	if (check_client(c, &r, hash, &v, &e)) {
 		fail(c, &r, &e);
 		return;
 	}
@@ -534,21 +540,16 @@ authorize(struct ctx *c)
 		do_consent(c, &r);
 		return;
 	}
-	if ((rc = session_current_consent(c, r.cl.id, &u, &hash, &consented,
-	    &remembered)) == -1) {
-		db_failure_page(c);
-		return;
-	}
-	if (rc == 1 && str_eq_c(r.prompt, "none")) {
+	if (!v.logged_in && str_eq_c(r.prompt, "none")) {
 		OERR_SET(&e, OERR_LOGIN_REQUIRED, 0, "the user is not logged in");
 		error_redirect(c, &r, &e);
 		return;
 	}
-	if (rc == 1 || str_eq_c(r.prompt, "login")) {
+	if (!v.logged_in || str_eq_c(r.prompt, "login")) {
 		login_page(c, &r, 200, NULL, STR_NULL);
 		return;
 	}
-	proceed(c, &r, &u, hash, consented, &remembered);
+	proceed(c, &r, &v.user, hash, v.consented, &v.remembered);
 }
 
 int

@@ -31,29 +31,22 @@ cookie_token(struct ctx *c, const char *name, struct str *v)
 }
 
 int
-session_current(struct ctx *c, struct user *u, const char **hash)
+session_cookie_hash(struct ctx *c, const char **hash)
 {
 	struct str	v;
-	int		rc;
 
 	if (cookie_token(c, SESSION_COOKIE, &v))
 		return 1;
 	*hash = crypto_digest_param(&c->a, v);
-	rc = store_session_user(&c->db, &c->a, *hash, u);
-	return rc;
+	return 0;
 }
 
 int
-session_current_consent(struct ctx *c, struct str client_id, struct user *u,
-    const char **hash, int *consented, struct scopes *s)
+session_current(struct ctx *c, struct user *u, const char **hash)
 {
-	struct str	v;
-
-	if (cookie_token(c, SESSION_COOKIE, &v))
+	if (session_cookie_hash(c, hash))
 		return 1;
-	*hash = crypto_digest_param(&c->a, v);
-	return store_session_consent(&c->db, &c->a, *hash, client_id, u,
-	    consented, s);
+	return store_session_user(&c->db, &c->a, *hash, u);
 }
 
 int

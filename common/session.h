@@ -17,12 +17,10 @@
 int	session_current(struct ctx *, struct user *u, const char **hash);
 
 /*
- * The same in one round trip with the consent the user gave client_id:
- * *consented 1 and its scopes in *s if the user gave one.
+ * The digest parameter of the request's session cookie, for a lookup
+ * of the caller's own: 0 with *hash set, 1 when there is no such cookie.
  */
-int	session_current_consent(struct ctx *, struct str client_id,
-	    struct user *u, const char **hash, int *consented,
-	    struct scopes *s);
+int	session_cookie_hash(struct ctx *, const char **hash);
 
 /*
  * Start a new session for user_id (a fresh id: no fixation) and add its

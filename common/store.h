@@ -60,6 +60,23 @@ struct user {
 	struct str	 gender;
 };
 
+/* What a visit to the authorization endpoint finds besides the client. */
+struct client_visit {
+	int		 logged_in;	/* the session is live: user is set */
+	struct user	 user;
+	int		 consented;	/* the user consented to this client */
+	struct scopes	 remembered;	/* to these scopes */
+};
+
+/*
+ * store_client_get with the redirect URIs and, in the same statement,
+ * the user of the session session_hash (NULL: none) and the consent that
+ * user gave the client. Returns as store_client_get.
+ */
+int	store_client_visit(struct db *, struct arena *, struct str id,
+	    const char *session_hash, struct client *c,
+	    struct client_visit *v);
+
 /* Load a user by name or id. 0 found, 1 absent, -1 database failure. */
 int	store_user_by_name(struct db *, struct arena *, struct str name,
 	    struct user *u);
@@ -217,13 +234,6 @@ int	store_session_create(struct db *, const char *hash, long user_id,
 /* The user of a live session. 0 found, 1 absent, -1 failure. */
 int	store_session_user(struct db *, struct arena *, const char *hash,
 	    struct user *u);
-/*
- * The same, with the consent the user gave client_id: *consented 1 and
- * its scopes in *s if there is one. 0 found, 1 absent, -1 failure.
- */
-int	store_session_consent(struct db *, struct arena *, const char *hash,
-	    struct str client_id, struct user *u, int *consented,
-	    struct scopes *s);
 int	store_session_delete(struct db *, const char *hash);
 /* End every session of the user except keep_hash (may be NULL). */
 int	store_session_delete_others(struct db *, long user_id,

@@ -10,12 +10,29 @@
 	" coalesce(encode(c.secret_hash, 'hex'), '')," \
 	" array_to_string(c.grants, ' '), array_to_string(c.scopes, ' ')"
 
-/* With the redirect URIs, for the authorization endpoint. */
-static struct stmt client_get = { "client_get",
-	"SELECT " CLIENT_COLS ","
-	" coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
+#define CLIENT_URIS \
+	" coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)" \
 	"   FROM client_redirect_uris WHERE client_id = c.id), '')"
+
+/* With the redirect URIs. */
+static struct stmt client_get = { "client_get",
+	"SELECT " CLIENT_COLS "," CLIENT_URIS
 	" FROM clients c WHERE c.id = $1", 1, 0 };
+
+/*
+ * The same, the session $2's user (columns 8-13, 14: found) and the
+ * consent the user gave the client (15: found, 16: its scopes), for the
+ * authorization endpoint.
+ */
+static struct stmt client_visit = { "client_visit",
+	"SELECT " CLIENT_COLS "," CLIENT_URIS ", " USER_COLS ","
+	" u.id IS NOT NULL, k.scopes IS NOT NULL,"
+	" coalesce(array_to_string(k.scopes, ' '), '')"
+	" FROM clients c"
+	" LEFT JOIN (sessions s JOIN users u ON u.id = s.user_id)"
+	"   ON s.session_hash = $2::bytea AND s.expires_at > now()"
+	" LEFT JOIN consents k ON k.user_id = u.id AND k.client_id = c.id"
+	" WHERE c.id = $1", 2, 0 };
 
 /* Without them, for client authentication on the hot paths. */
 static struct stmt client_get_auth = { "client_get_auth",
@@ -65,27 +82,13 @@ split(struct str s, struct str *out, size_t max)
 	return n;
 }
 
-int
-store_client_get(struct db *db, struct arena *a, struct str id,
-    int with_uris, struct client *c)
+/* CLIENT_COLS and the URIs from columns 0-7 of row 0 into *c. */
+static void
+client_row(struct arena *a, PGresult *res, struct client *c)
 {
-	const char	*params[1];
-	struct str	 grants[8];
-	PGresult	*res;
-	size_t		 i, n;
-	int		 rc = -1;
+	struct str	grants[8];
+	size_t		i, n;
 
-	/* Longer than any stored id: no lookup (and no 500 on huge input). */
-	if (id.n == 0 || id.n > 128)
-		return 1;
-	params[0] = str_dup(a, id);
-	res = db_exec(db, with_uris ? &client_get : &client_get_auth, params);
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) != 1) {
-		rc = 1;
-		goto out;
-	}
 	memset(c, 0, sizeof(*c));
 	c->id = store_cell(a, res, 0, 0);
 	c->name = store_cell(a, res, 0, 1);
@@ -98,10 +101,66 @@ store_client_get(struct db *db, struct arena *a, struct str id,
 	if (scope_parse(&c->scopes, store_cell(a, res, 0, 6)))
 		c->scopes.n = 0;
 	c->nuris = split(store_cell(a, res, 0, 7), c->uris, 16);
-	rc = 0;
-out:
-	PQclear(res);
+}
+
+/*
+ * Run s for the client id (and a second parameter p2) and load the row
+ * into *c: 0 with *res kept for the caller to read more of and clear,
+ * 1 no such client, -1 failure.
+ */
+static int
+client_load(struct db *db, struct arena *a, struct stmt *s, struct str id,
+    const char *p2, struct client *c, PGresult **res)
+{
+	const char	*params[2];
+
+	/* Longer than any stored id: no lookup (and no 500 on huge input). */
+	if (id.n == 0 || id.n > 128)
+		return 1;
+	params[0] = str_dup(a, id);
+	params[1] = p2;
+	if ((*res = db_exec(db, s, params)) == NULL)
+		return -1;
+	if (PQntuples(*res) != 1) {
+		PQclear(*res);
+		return 1;
+	}
+	client_row(a, *res, c);
+	return 0;
+}
+
+int
+store_client_get(struct db *db, struct arena *a, struct str id,
+    int with_uris, struct client *c)
+{
+	PGresult	*res;
+	int		 rc;
+
+	rc = client_load(db, a, with_uris ? &client_get : &client_get_auth, id,
+	    NULL, c, &res);
+	if (rc == 0)
+		PQclear(res);
 	return rc;
+}
+
+int
+store_client_visit(struct db *db, struct arena *a, struct str id,
+    const char *session_hash, struct client *c, struct client_visit *v)
+{
+	PGresult	*res;
+	int		 rc;
+
+	memset(v, 0, sizeof(*v));
+	if ((rc = client_load(db, a, &client_visit, id, session_hash, c,
+	    &res)) != 0)
+		return rc;
+	if ((v->logged_in = store_bool(res, 0, 14))) {
+		store_user_row(a, res, 8, &v->user);
+		if ((v->consented = store_bool(res, 0, 15)))
+			store_scopes_cell(a, res, 0, 16, &v->remembered);
+	}
+	PQclear(res);
+	return 0;
 }
 
 int

@@ -13,14 +13,6 @@ static struct stmt session_user = { "session_user",
 	"SELECT " USER_COLS " FROM sessions s JOIN users u ON u.id = s.user_id"
 	" WHERE s.session_hash = $1 AND s.expires_at > now()", 1, 0 };
 
-/* The same, with the consent the user gave one client ($2), if any. */
-static struct stmt session_consent = { "session_consent",
-	"SELECT " USER_COLS ", k.scopes IS NOT NULL,"
-	" coalesce(array_to_string(k.scopes, ' '), '')"
-	" FROM sessions s JOIN users u ON u.id = s.user_id"
-	" LEFT JOIN consents k ON k.user_id = s.user_id AND k.client_id = $2"
-	" WHERE s.session_hash = $1 AND s.expires_at > now()", 2, 0 };
-
 static struct stmt session_delete = { "session_delete",
 	"DELETE FROM sessions WHERE session_hash = $1", 1, 0 };
 
@@ -57,30 +49,6 @@ store_session_user(struct db *db, struct arena *a, const char *hash,
     struct user *u)
 {
 	return store_user_load(db, a, &session_user, hash, u);
-}
-
-int
-store_session_consent(struct db *db, struct arena *a, const char *hash,
-    struct str client_id, struct user *u, int *consented, struct scopes *s)
-{
-	const char	*params[2];
-	PGresult	*res;
-	int		 rc = 1;
-
-	params[0] = hash;
-	params[1] = str_dup(a, client_id);
-	if ((res = db_exec(db, &session_consent, params)) == NULL)
-		return -1;
-	*consented = 0;
-	s->n = 0;
-	if (PQntuples(res) == 1) {
-		store_user_row(a, res, u);
-		if ((*consented = store_bool(res, 0, 6)))
-			store_scopes_cell(a, res, 0, 7, s);
-		rc = 0;
-	}
-	PQclear(res);
-	return rc;
 }
 
 int

@@ -23,7 +23,7 @@ store_user_load(struct db *db, struct arena *a, struct stmt *s,
 	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		store_user_row(a, res, u);
+		store_user_row(a, res, 0, u);
 		rc = 0;
 	}
 	PQclear(res);
@@ -31,15 +31,15 @@ store_user_load(struct db *db, struct arena *a, struct stmt *s,
 }
 
 void
-store_user_row(struct arena *a, PGresult *res, struct user *u)
+store_user_row(struct arena *a, PGresult *res, int col, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = store_long(res, 0, 0);
-	u->username = store_cell(a, res, 0, 1);
-	u->password_hash = store_cell(a, res, 0, 2);
-	u->nickname = store_cell(a, res, 0, 3);
-	u->avatar = store_cell(a, res, 0, 4);
-	u->gender = store_cell(a, res, 0, 5);
+	u->id = store_long(res, 0, col);
+	u->username = store_cell(a, res, 0, col + 1);
+	u->password_hash = store_cell(a, res, 0, col + 2);
+	u->nickname = store_cell(a, res, 0, col + 3);
+	u->avatar = store_cell(a, res, 0, col + 4);
+	u->gender = store_cell(a, res, 0, col + 5);
 }
 
 int

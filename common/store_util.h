@@ -32,8 +32,9 @@ struct user;
  */
 int		store_user_load(struct db *, struct arena *, struct stmt *s,
 		    const char *param, struct user *u);
-/* USER_COLS from columns 0-5 of row 0 into *u. */
-void		store_user_row(struct arena *, PGresult *, struct user *u);
+/* USER_COLS from columns col .. col+5 of row 0 into *u. */
+void		store_user_row(struct arena *, PGresult *, int col,
+		    struct user *u);
 
 struct scopes;
 /* A space-separated scope list in (row, col) into *s (empty if bad). */
