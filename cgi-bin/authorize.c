@@ -498,11 +498,11 @@ do_consent(struct ctx *c, const struct areq *r)
 static void
 authorize(struct ctx *c)
 {
-	struct areq	 r;
-	struct oerror	 e = { 0 };
-	struct str	 op = STR_NULL;
-	struct client_visit v;
-	const char	*hash = NULL;
+	struct areq		 r;
+	struct oerror		 e = { 0 };
+	struct str		 op = STR_NULL;
+	struct client_visit	 v;
+	const char		*hash = NULL;
 
 	memset(&r, 0, sizeof(r));
 	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
