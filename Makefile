@@ -47,9 +47,10 @@ HARDEN_CFLAGS	= $(HARDEN) -fstack-protector-strong -fPIE
 FINAL_CFLAGS	= $(OPT) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(SAN_CFLAGS) \
 		  -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS) -MMD -MP \
 		  -DOAUTH_TEMPLATE_DIR='"$(SHAREDIR)/htdocs/templates"'
-# --export-dynamic-symbol: GnuTLS looks this function up in the program
-# (see common/fcgi_loop.c).
+# -u pulls common/gnutls_skip.c out of the library into every program,
+# --export-dynamic-symbol lets GnuTLS find it there.
 FINAL_LDFLAGS	= -pie -Wl,-z,relro -Wl,-z,now \
+		  -Wl,-u,_gnutls_global_init_skip \
 		  -Wl,--export-dynamic-symbol=_gnutls_global_init_skip \
 		  $(SAN_LDFLAGS) $(LDFLAGS)
 FINAL_LIBS	= -lfcgi $(PKG_LIBS)
@@ -75,6 +76,7 @@ COMMON_OBJ_NAMES += redirect_uri.o
 COMMON_OBJ_NAMES += openid.o
 COMMON_OBJ_NAMES += db.o
 COMMON_OBJ_NAMES += fcgi_loop.o
+COMMON_OBJ_NAMES += gnutls_skip.o
 COMMON_OBJ_NAMES += store_util.o
 COMMON_OBJ_NAMES += store_client.o
 COMMON_OBJ_NAMES += store_user.o

@@ -8,15 +8,6 @@
 #include "ceiling.h"
 #include "config.h"
 
-/* As in the programs (common/fcgi_loop.c): no implicit GnuTLS setup. */
-int	_gnutls_global_init_skip(void);
-
-int
-_gnutls_global_init_skip(void)
-{
-	return 1;
-}
-
 /*
  * A token response's size, and the header set every endpoint sends
  * (common/response.c), so that the bytes on the wire match.

@@ -21,7 +21,9 @@ struct issued {
  * client is authenticated: its single statement checks the client too,
  * and any problem returns 1 ("not on the fast path") without an error.
  * Then, only if that did not succeed, with the authenticated client: now
- * every problem is answered with its error (-1 with e set).
+ * every problem is answered with its error (-1 with e set). For a code
+ * or a refresh token, whose statement has the same inputs both times,
+ * the second call only finds out why the first matched nothing.
  */
 struct grant_def {
 	const char	*name;
@@ -194,9 +196,11 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
 		return cl ? -1 : 1;
 	}
+	hash = crypto_digest_param(&c->a, code);
+	if (cl != NULL)
+		return code_failure(c, k, hash, hr, ruri, hv, verifier, e);
 	if (hv && pkce_well_formed(verifier))
 		s256 = pkce_s256(&c->a, verifier);
-	hash = crypto_digest_param(&c->a, code);
 	mint(c, 1, out, &is);
 	/* A malformed verifier ("-" matches no challenge) still counts as sent. */
 	rc = store_code_redeem(&c->db, &c->a, hash, k, ruri,
@@ -206,14 +210,9 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 		oerror_from_db(c, e);
 		return -1;
 	}
-	if (rc == 0) {
-		if (!refresh)
-			out->refresh = STR_NULL;
-		return 0;
-	}
-	if (cl == NULL)
-		return 1;
-	return code_failure(c, k, hash, hr, ruri, hv, verifier, e);
+	if (rc == 0 && !refresh)
+		out->refresh = STR_NULL;
+	return rc;
 }
 
 /*
@@ -279,20 +278,16 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 		want_scope = scope_str(&c->a, &want);
 	}
 	hash = crypto_digest_param(&c->a, rt);
+	if (cl != NULL)
+		return refresh_failure(c, k, hash, hs, &want, e);
 	mint(c, c->cfg.refresh_rotation, out, &is);
 	if (!c->cfg.refresh_rotation)
 		out->refresh = rt;
 	rc = store_refresh_rotate(&c->db, &c->a, hash, k, want_scope,
 	    c->cfg.refresh_rotation, &is, &out->scope);
-	if (rc == -1) {
+	if (rc == -1)
 		oerror_from_db(c, e);
-		return -1;
-	}
-	if (rc == 0)
-		return 0;
-	if (cl == NULL)
-		return 1;
-	return refresh_failure(c, k, hash, hs, &want, e);
+	return rc;
 }
 
 static int
