@@ -13,6 +13,8 @@ introspect(struct ctx *c)
 	struct client_key	 k;
 	struct token_row	 t;
 	struct str		 tok, secret;
+	struct db		*r;
+	const char		*hash;
 	json_object		*o;
 	char			 sub[OPENID_LEN + 1];
 	int			 rc = 1;
@@ -26,10 +28,18 @@ introspect(struct ctx *c)
 	 * secret is right; when it finds nothing, authenticate the client
 	 * properly to answer a bad one with invalid_client.
 	 */
-	if (tok.n <= 512 && (rc = store_token_get_own(&c->db, &c->a,
-	    crypto_digest_param(&c->a, tok), &k, &t)) == -1) {
-		oerror_from_db(c, &e);
-		goto fail;
+	if (tok.n <= 512) {
+		hash = crypto_digest_param(&c->a, tok);
+		if ((r = replica(c)) != NULL) {
+			rc = store_token_get_own(r, &c->a, hash, &k, &t);
+			replica_done(c, rc);
+		}
+		/* No replica, it failed, or the token is younger than it. */
+		if (rc != 0 && (rc = store_token_get_own(&c->db, &c->a, hash,
+		    &k, &t)) == -1) {
+			oerror_from_db(c, &e);
+			goto fail;
+		}
 	}
 	if (rc != 0 && client_authenticate(c, 0, &cl, &e))
 		goto fail;

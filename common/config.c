@@ -68,6 +68,17 @@ set_key(struct config *c, struct str k, struct str v)
 
 	if (str_eq_c(k, "pg_dsn"))
 		sp = &c->pg_dsn;
+	else if (str_eq_c(k, "pg_dsn_read"))
+		sp = &c->pg_dsn_read;
+	else if (str_eq_c(k, "pg_statements")) {
+		if (str_eq_c(v, "prepared"))
+			c->pg_unnamed = 0;
+		else if (str_eq_c(v, "unnamed"))
+			c->pg_unnamed = 1;
+		else
+			return -1;
+		return 0;
+	}
 	else if (str_eq_c(k, "secret_key_file"))
 		sp = &c->secret_key_file;
 	else if (str_eq_c(k, "issuer"))
@@ -217,10 +228,12 @@ void
 config_free(struct config *c)
 {
 	free(c->pg_dsn);
+	free(c->pg_dsn_read);
 	free(c->secret_key_file);
 	free(c->issuer);
 	free(c->template_dir);
-	c->pg_dsn = c->secret_key_file = c->issuer = c->template_dir = NULL;
+	c->pg_dsn = c->pg_dsn_read = c->secret_key_file = c->issuer = NULL;
+	c->template_dir = NULL;
 	explicit_bzero(c->key, sizeof(c->key));
 	c->keylen = 0;
 }

@@ -9,6 +9,8 @@
 
 struct config {
 	char		*pg_dsn;
+	char		*pg_dsn_read;	/* a synchronous standby, or NULL */
+	int		 pg_unnamed;	/* pg_statements = unnamed */
 	char		*secret_key_file;
 	char		*issuer;
 	char		*template_dir;

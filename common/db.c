@@ -1,4 +1,4 @@
-/* db.c: one persistent libpq connection, prepared statements, reconnect */
+/* db.c: one persistent libpq connection, prepared or unnamed statements, reconnect */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,13 +19,22 @@ db_connect(struct db *db)
 	 * may override them (later keywords win). Every statement is a
 	 * primary-key or index lookup whose plan never depends on the
 	 * values: plan once per connection, not once per request.
+	 * PgBouncer refuses the options startup parameter: unnamed mode
+	 * sends none (the role's settings give the timeouts there).
 	 */
 	const char *const	keys[] = { "connect_timeout", "options",
 	    "dbname", NULL };
-	const char *const	vals[] = { "3",
+	const char		*vals[] = { "3",
 	    "-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000"
 	    " -c plan_cache_mode=force_generic_plan",
 	    db->dsn, NULL };
+
+	if (db->remote_apply)
+		vals[1] = "-c statement_timeout=5000"
+		    " -c idle_in_transaction_session_timeout=10000"
+		    " -c synchronous_commit=remote_apply";
+	if (db->unnamed)
+		vals[1] = "";
 
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
@@ -88,6 +97,12 @@ exec_once(struct db *db, struct stmt *s, const char *const *params)
 
 	if (db_connect(db))
 		return NULL;
+	if (db->unnamed) {
+		/* Parse, bind and execute in one round trip, as prepared. */
+		res = PQexecParams(db->conn, s->sql, s->nparams, NULL, params,
+		    NULL, NULL, 0);
+		goto done;
+	}
 	if (s->gen != db->gen) {
 		res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
 		if (!result_ok(res)) {
@@ -100,6 +115,7 @@ exec_once(struct db *db, struct stmt *s, const char *const *params)
 	}
 	res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL,
 	    NULL, 0);
+done:
 	if (!result_ok(res)) {
 		note_failure(db, res);
 		PQclear(res);

@@ -16,9 +16,16 @@ struct db {
 	unsigned	 gen;		/* bumped at every (re)connect */
 	enum db_state	 state;		/* of the last call */
 	char		 sqlstate[6];	/* of the last failure, or "" */
+	int		 unnamed;	/* unnamed statements, no startup options
+					   (PgBouncer in transaction pooling) */
+	int		 remote_apply;	/* every commit waits for the standbys
+					   to apply it (oauthctl) */
 };
 
-/* A statement, prepared lazily once per connection. Static storage. */
+/*
+ * A statement, prepared lazily once per connection (or sent unnamed with
+ * its parameters at every call when db->unnamed). Static storage.
+ */
 struct stmt {
 	const char	*name;
 	const char	*sql;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <fcgiapp.h>
 
@@ -95,6 +96,8 @@ fcgi_main(const char *prog, handler_fn h)
 		config_ok = 0;
 	}
 	db_init(&c.db, c.cfg.pg_dsn);
+	db_init(&c.rdb, c.cfg.pg_dsn_read);
+	c.db.unnamed = c.rdb.unnamed = c.cfg.pg_unnamed;
 
 	if (FCGX_IsCGI()) {
 		io = (struct io){ cgi_getenv, cgi_read, cgi_write, NULL };
@@ -113,6 +116,7 @@ fcgi_main(const char *prog, handler_fn h)
 out:
 	arena_free(&c.a);
 	db_close(&c.db);
+	db_close(&c.rdb);
 	config_free(&c.cfg);
 	return 0;
 }
@@ -136,6 +140,33 @@ page_render(struct ctx *c, int status, const char *name, struct tvars *v)
 	c->resp.status = status;
 	c->resp.html = 1;
 	c->resp.content_type = "text/html;charset=UTF-8";
+}
+
+#define REPLICA_PAUSE	5	/* s without the replica after it failed */
+
+static long
+now_s(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+struct db *
+replica(struct ctx *c)
+{
+	if (c->rdb.dsn == NULL || (c->rdb_pause && now_s() < c->rdb_pause))
+		return NULL;
+	return &c->rdb;
+}
+
+void
+replica_done(struct ctx *c, int rc)
+{
+	/* A miss is normal (minted a moment ago): only a dead link pauses. */
+	c->rdb_pause = rc == -1 && c->rdb.state == DB_DOWN ?
+	    now_s() + REPLICA_PAUSE : 0;
 }
 
 void

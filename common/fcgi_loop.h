@@ -13,6 +13,8 @@ struct ctx {
 	const char	*prog;
 	struct config	 cfg;
 	struct db	 db;
+	struct db	 rdb;		/* pg_dsn_read, dsn NULL when none */
+	long		 rdb_pause;	/* monotonic s until the replica is retried */
 	struct arena	 a;	/* reset after every request */
 	struct req	 req;
 	struct resp	 resp;
@@ -36,6 +38,15 @@ int	fcgi_main(const char *prog, handler_fn h);
  */
 void	page_render(struct ctx *, int status, const char *name,
 	    struct tvars *v);
+
+/*
+ * The replica of pg_dsn_read for a token lookup, or NULL when none is
+ * configured or it failed to answer in the last few seconds. The caller
+ * asks the primary (c->db) when the replica finds nothing or fails, and
+ * reports that with replica_done(c, rc).
+ */
+struct db	*replica(struct ctx *);
+void		 replica_done(struct ctx *, int rc);
 
 /* The 500/503 answer for a database failure, as plain text. */
 void	page_db_failure(struct ctx *);

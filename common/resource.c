@@ -11,6 +11,8 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 {
 	struct str	 q, h = STR_NULL;
 	enum form_get	 g;
+	struct db	*r;
+	const char	*hash;
 	int		 hb = 1, rc;
 
 	*bearer = 0;
@@ -42,8 +44,15 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		    "access token check failed");
 		return -1;
 	}
-	rc = store_token_get(&c->db, &c->a, crypto_digest_param(&c->a, q),
-	    with, t);
+	hash = crypto_digest_param(&c->a, q);
+	rc = 1;
+	if ((r = replica(c)) != NULL) {
+		rc = store_token_get(r, &c->a, hash, with, t);
+		replica_done(c, rc);
+	}
+	/* No replica, or it failed, or the token is younger than its copy. */
+	if (rc != 0)
+		rc = store_token_get(&c->db, &c->a, hash, with, t);
 	if (rc == -1) {
 		oerror_from_db(c, e);
 		return -1;

@@ -112,6 +112,16 @@ static struct stmt token_get_own = { "token_get_own",
 	" AND c.secret_hash = $3::bytea", 3, 0 };
 
 /*
+ * A revocation's commit waits until the synchronous standbys have applied
+ * it (a no-op without any): a replica named by pg_dsn_read never shows a
+ * revoked token live. A pseudo-constant condition, so the planner runs it
+ * once before anything else in the statement, whatever rows match.
+ */
+#define SYNC_APPLY \
+	" (SELECT set_config('synchronous_commit', 'remote_apply', true))" \
+	" IS NOT NULL"
+
+/*
  * A refresh in one statement: the old token must be a live, unrevoked
  * refresh token of this client whose scope covers the requested one
  * ($5, NULL: the same); it is killed when rotating ($6), and the new
@@ -142,7 +152,8 @@ static struct stmt token_get_own = { "token_get_own",
 /* With rotation ($6 true): the check is the update's own condition. */
 static struct stmt refresh_rotate = { "refresh_rotate",
 	"WITH ok AS (UPDATE tokens SET revoked_at = now(), rotated = true"
-	"   FROM clients k, families f WHERE $6::boolean AND" REFRESH_OK
+	"   FROM clients k, families f WHERE $6::boolean AND" SYNC_APPLY
+	"   AND" REFRESH_OK
 	"   RETURNING family_id, tokens.user_id, scope)," REFRESH_ISSUE, 9, 0 };
 
 /* Without rotation ($6 false): the old refresh token stays. */
@@ -173,7 +184,7 @@ static struct stmt code_burn = { "code_burn",
 
 static struct stmt family_revoke = { "family_revoke",
 	"UPDATE families SET revoked_at = now()"
-	" WHERE id = $1 AND revoked_at IS NULL", 1, 0 };
+	" WHERE id = $1 AND revoked_at IS NULL AND" SYNC_APPLY, 1, 0 };
 
 /* RFC 7009 §2.1: a refresh token takes its family with it. */
 static struct stmt token_revoke = { "token_revoke",
@@ -182,12 +193,13 @@ static struct stmt token_revoke = { "token_revoke",
 	" u AS (UPDATE tokens SET revoked_at = now()"
 	"   WHERE token_hash = $1 AND client_id = $2 AND revoked_at IS NULL)"
 	" UPDATE families SET revoked_at = now() WHERE revoked_at IS NULL"
-	" AND id IN (SELECT family_id FROM t WHERE kind = 'r')", 2, 0 };
+	" AND id IN (SELECT family_id FROM t WHERE kind = 'r') AND" SYNC_APPLY,
+	2, 0 };
 
 static struct stmt grant_revoke = { "grant_revoke",
 	"WITH d AS (DELETE FROM consents WHERE user_id = $1 AND client_id = $2)"
 	" UPDATE families SET revoked_at = now() WHERE user_id = $1"
-	" AND client_id = $2 AND revoked_at IS NULL", 2, 0 };
+	" AND client_id = $2 AND revoked_at IS NULL AND" SYNC_APPLY, 2, 0 };
 
 static const char *
 opt(struct arena *a, struct str s)

@@ -309,6 +309,9 @@ main(int argc, char **argv)
 	    config_load(&c.cfg, c.config_path, err, sizeof(err)))
 		return ctl_fail("%s", err);
 	db_init(&c.db, c.cfg.pg_dsn);
+	/* Deletions are revocations: a read replica sees them at once. */
+	c.db.remote_apply = 1;
+	c.db.unnamed = c.cfg.pg_unnamed;
 	if (strcmp(argv[0], "init") == 0)
 		rc = cmd_init(&c);
 	else if (strcmp(argv[0], "migrate") == 0)

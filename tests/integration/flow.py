@@ -166,3 +166,48 @@ def full_flow(server, user, client_id, secret, redirect_uri,
     r = exchange(server, client_id, secret, q["code"], redirect_uri)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def qq_flow(server, client_id, secret, redirect_uri, user, agent=None):
+    """A QQ Connect site's whole round: login + consent, the token by GET
+    (query-string answer), /oauth2.0/me (JSONP), /user/get_user_info,
+    introspection, a refresh, and the revocation of the new access token,
+    each answer checked. server needs only .url(path). Returns the
+    tokens of the round (the last access token revoked)."""
+    a = agent or Agent(server)
+    q = a.code(auth_params(client_id, redirect_uri), user)
+    assert "code" in q, q
+    r = requests.get(server.url("/oauth2.0/token"), timeout=30, params={
+        "grant_type": "authorization_code", "client_id": client_id,
+        "client_secret": secret, "code": q["code"],
+        "redirect_uri": redirect_uri})
+    assert r.status_code == 200, r.text
+    tok = {k: v[0] for k, v in parse_qs(r.text).items()}
+    assert tok["access_token"] and tok["refresh_token"], r.text
+    r = me(server, tok["access_token"])
+    assert r.status_code == 200, r.text
+    who = jsonp_body(r.text)
+    assert who["client_id"] == client_id
+    r = requests.get(server.url("/user/get_user_info"), timeout=30, params={
+        "access_token": tok["access_token"],
+        "oauth_consumer_key": client_id, "openid": who["openid"]})
+    assert r.status_code == 200 and r.json()["ret"] == 0, r.text
+    r = requests.post(server.url("/oauth2.0/introspect"), timeout=30,
+                      auth=(client_id, secret),
+                      data={"token": tok["access_token"]})
+    assert r.status_code == 200 and r.json()["active"] is True, r.text
+    r = requests.post(server.url("/oauth2.0/token"), timeout=30,
+                      auth=(client_id, secret),
+                      data={"grant_type": "refresh_token",
+                            "refresh_token": tok["refresh_token"]})
+    assert r.status_code == 200, r.text
+    new = r.json()
+    r = requests.post(server.url("/oauth2.0/revoke"), timeout=30,
+                      auth=(client_id, secret),
+                      data={"token": new["access_token"]})
+    assert r.status_code == 200, r.text
+    r = me(server, new["access_token"])
+    assert jsonp_body(r.text)["error"] == 100015, r.text     # revoked
+    return {"access_token": tok["access_token"], "openid": who["openid"],
+            "refresh_token": new.get("refresh_token"),
+            "revoked": new["access_token"]}
