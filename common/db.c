@@ -11,6 +11,9 @@ db_init(struct db *db, const char *dsn)
 	db->dsn = dsn;
 }
 
+/* Connection generations, shared by the primary's and the replica's. */
+static unsigned	generation;
+
 static int
 db_connect(struct db *db)
 {
@@ -41,7 +44,7 @@ db_connect(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = PQconnectdbParams(keys, vals, 1);
-	db->gen++;
+	db->gen = ++generation;
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		fprintf(stderr, "database: %s", PQerrorMessage(db->conn));
 		PQfinish(db->conn);
@@ -58,6 +61,14 @@ result_ok(PGresult *res)
 	ExecStatusType	st = PQresultStatus(res);
 
 	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+static int
+already_prepared(PGresult *res)
+{
+	const char	*ss = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return ss != NULL && strcmp(ss, "42P05") == 0;
 }
 
 static void
@@ -104,8 +115,12 @@ exec_once(struct db *db, struct stmt *s, const char *const *params)
 		goto done;
 	}
 	if (s->gen != db->gen) {
+		/*
+		 * A statement last prepared on the other connection (primary
+		 * or replica) may exist here already: a name is one text.
+		 */
 		res = PQprepare(db->conn, s->name, s->sql, s->nparams, NULL);
-		if (!result_ok(res)) {
+		if (!result_ok(res) && !already_prepared(res)) {
 			note_failure(db, res);
 			PQclear(res);
 			return NULL;

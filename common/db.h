@@ -13,7 +13,8 @@ enum db_state {
 struct db {
 	PGconn		*conn;
 	const char	*dsn;
-	unsigned	 gen;		/* bumped at every (re)connect */
+	unsigned	 gen;		/* new at every (re)connect, unique
+					   among the process's connections */
 	enum db_state	 state;		/* of the last call */
 	char		 sqlstate[6];	/* of the last failure, or "" */
 	int		 unnamed;	/* unnamed statements, no startup options

@@ -186,7 +186,7 @@ class Standby:
 
     def catch_up(self, timeout=30):
         """Wait until the standby has replayed all the primary wrote."""
-        lsn = self.primary.sql_one("SELECT pg_current_wal_lsn()")
+        lsn = self.primary.sql_one("SELECT pg_current_wal_insert_lsn()")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.pg.sql_one("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", lsn) == "t":
