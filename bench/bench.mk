@@ -18,9 +18,22 @@ bench-bins: $(BENCH_BINS)
 bench: all bench-bins
 	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/run
 
+# The cluster of README "Beyond one machine", until Ctrl-C (bench/cluster).
+cluster-demo: all
+	tools/deps.sh all
+	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/cluster
+
+# Expired-row cleanup on PURGE_ROWS tokens (bench/purge; 10 million: ~10 min).
+bench-purge: all
+	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/purge
+
+# PgBouncer and plain CGI beside the direct connection (bench/pgbouncer).
+bench-pgbouncer: all
+	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/pgbouncer
+
 bench-clean:
 	rm -rf bench/bin
 
 clean: bench-clean
 
-.PHONY: bench bench-bins bench-clean
+.PHONY: bench bench-bins bench-clean cluster-demo bench-purge bench-pgbouncer
