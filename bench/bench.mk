@@ -27,13 +27,13 @@ cluster-demo: all
 bench-purge: all
 	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/purge
 
-# PgBouncer and plain CGI beside the direct connection (bench/pgbouncer).
-bench-pgbouncer: all
-	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/pgbouncer
+# PgBouncer and plain CGI beside the direct connection (bench/scale).
+bench-scale: all
+	$(Q)OAUTH_BINDIR=$(if $(filter 1,$(SAN)),san,) bench/scale
 
 bench-clean:
 	rm -rf bench/bin
 
 clean: bench-clean
 
-.PHONY: bench bench-bins bench-clean cluster-demo bench-purge bench-pgbouncer
+.PHONY: bench bench-bins bench-clean cluster-demo bench-purge bench-scale

@@ -61,6 +61,8 @@ test_every_key(void **state)
 	    "refresh_rotation = off\n"
 	    "qq_compat = no\n"
 	    "login_address_limit = 50\n"
+	    "pg_dsn_read = host=db2 dbname=oauth target_session_attrs=standby\n"
+	    "pg_statements = unnamed\n"
 	    "  # indented comment = ignored\n"
 	    "issuer = https://auth2.example.com";	/* last wins; no '\n' */
 	struct config		c;
@@ -80,10 +82,15 @@ test_every_key(void **state)
 	assert_int_equal(c.refresh_rotation, 0);
 	assert_int_equal(c.qq_compat, 0);
 	assert_int_equal(c.login_address_limit, 50);
+	assert_string_equal(c.pg_dsn_read,
+	    "host=db2 dbname=oauth target_session_attrs=standby");
+	assert_int_equal(c.pg_unnamed, 1);
 	/* A second parse starts again from the defaults. */
 	assert_int_equal(PARSE(&c, "code_ttl = 30\n", err), 0);
 	assert_null(c.pg_dsn);
 	assert_null(c.issuer);
+	assert_null(c.pg_dsn_read);
+	assert_int_equal(c.pg_unnamed, 0);
 	assert_int_equal(c.code_ttl, 30);
 	assert_int_equal(c.access_token_ttl, 3600);
 	config_free(&c);
@@ -105,6 +112,7 @@ setting(const struct config *c, const char *key)
 		{ "login_address_limit", c->login_address_limit },
 		{ "refresh_rotation", c->refresh_rotation },
 		{ "qq_compat", c->qq_compat },
+		{ "pg_statements", c->pg_unnamed },
 	};
 	size_t	i;
 
@@ -128,6 +136,10 @@ test_values(void **state)
 		{ "refresh_rotation", "true", 0, 1 },
 		{ "refresh_rotation", "1", 0, 1 },
 		{ "refresh_rotation", "off", 0, 0 },
+		{ "pg_statements", "prepared", 0, 0 },
+		{ "pg_statements", "unnamed", 0, 1 },
+		{ "pg_statements", "Unnamed", -1, 0 },
+		{ "pg_statements", "", -1, 0 },
 		{ "qq_compat", "off", 0, 0 },
 		{ "qq_compat", "no", 0, 0 },
 		{ "qq_compat", "false", 0, 0 },
