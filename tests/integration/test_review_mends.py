@@ -338,18 +338,37 @@ def _port_open(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _copy_tree(tree):
+    """What run.sh needs of the tree, and the build under test, where
+    postgres and www-data can reach them (a checkout under /root is not)."""
+    shutil.copytree(REPO / "tools", tree / "tools", symlinks=True)
+    shutil.copytree(REPO / "htdocs", tree / "htdocs", symlinks=True)
+    shutil.copy(REPO / "lighttpd-example.conf", tree)
+    shutil.copytree(bindir() / "cgi-bin", tree / "bin" / "cgi-bin",
+                    ignore=shutil.ignore_patterns("*.c"))
+    (tree / "bin" / "tools").mkdir()
+    shutil.copy(bindir() / "tools" / "oauthctl", tree / "bin" / "tools")
+    for d, _, files in os.walk(tree.parent):
+        os.chmod(d, 0o755)
+        for f in files:
+            q = os.path.join(d, f)
+            os.chmod(q, os.stat(q).st_mode | 0o444)
+
+
 def test_r10_second_ctrl_c_still_stops_postgresql(server):
     """`make run`'s script in a process group of its own, as a terminal
     runs it; Ctrl-C, then Ctrl-C again and again once lighttpd is gone:
     PostgreSQL is stopped all the same."""
-    var = Path(tempfile.mkdtemp(prefix="r10-"))
-    var.chmod(0o755)
+    top = Path(tempfile.mkdtemp(prefix="r10-", dir="/tmp"))
+    tree, var = top / "tree", top / "var"
+    _copy_tree(tree)
     port = free_port()
-    env = dict(os.environ, OAUTH_VAR=str(var), PORT=str(port),
-               OAUTH_BINDIR=str(bindir()))
+    env = dict(server.env, OAUTH_VAR=str(var), PORT=str(port),
+               OAUTH_BINDIR=str(tree / "bin"))
     env.pop("MAKELEVEL", None)
+    var.mkdir()
     log = open(var / "run.out", "w")
-    p = subprocess.Popen([str(REPO / "tools" / "run.sh")], env=env,
+    p = subprocess.Popen([str(tree / "tools" / "run.sh")], env=env,
                          stdout=log, stderr=subprocess.STDOUT,
                          start_new_session=True)
     try:
@@ -390,7 +409,7 @@ def test_r10_second_ctrl_c_still_stops_postgresql(server):
                 cmd = ["runuser", "-u", "postgres", "--"] + cmd
             subprocess.run(cmd, timeout=60, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-        shutil.rmtree(var, ignore_errors=True)
+        shutil.rmtree(top, ignore_errors=True)
 
 
 # --- R11 --------------------------------------------------------------------
