@@ -66,11 +66,7 @@ set_key(struct config *c, struct str k, struct str v)
 	long	 *lp = NULL, max = 0;
 	int	 *bp = NULL;
 
-	if (str_eq_c(k, "pg_dsn"))
-		sp = &c->pg_dsn;
-	else if (str_eq_c(k, "pg_dsn_read"))
-		sp = &c->pg_dsn_read;
-	else if (str_eq_c(k, "pg_statements")) {
+	if (str_eq_c(k, "pg_statements")) {
 		if (str_eq_c(v, "prepared"))
 			c->pg_unnamed = 0;
 		else if (str_eq_c(v, "unnamed"))
@@ -79,6 +75,10 @@ set_key(struct config *c, struct str k, struct str v)
 			return -1;
 		return 0;
 	}
+	if (str_eq_c(k, "pg_dsn"))
+		sp = &c->pg_dsn;
+	else if (str_eq_c(k, "pg_dsn_read"))
+		sp = &c->pg_dsn_read;
 	else if (str_eq_c(k, "secret_key_file"))
 		sp = &c->secret_key_file;
 	else if (str_eq_c(k, "issuer"))

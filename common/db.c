@@ -1,4 +1,4 @@
-/* db.c: one persistent libpq connection, prepared or unnamed statements, reconnect */
+/* db.c: one persistent libpq connection, prepared statements, reconnect */
 #include <stdio.h>
 #include <string.h>
 
