@@ -1,4 +1,5 @@
 /* get_user_info.c: GET|POST /user/get_user_info: QQ's profile API */
+#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -27,7 +28,7 @@ add(json_object *o, const char *k, struct str v)
 static void
 get_user_info(struct ctx *c)
 {
-	struct token_row	 t;
+	struct token_row	 t = { 0 };
 	struct oerror		 e = { 0 };
 	struct str		 cb = STR_NULL, key, oid, avatar;
 	struct scopes		 sc;
@@ -35,6 +36,8 @@ get_user_info(struct ctx *c)
 	char			 want[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
+	if (cors_preflight(c))
+		return;
 	if (resource_begin(c, TOKEN_USER, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
@@ -82,11 +85,13 @@ get_user_info(struct ctx *c)
 	add(o, "figureurl_2", avatar);
 	add(o, "figureurl_qq_1", avatar);
 	add(o, "figureurl_qq_2", avatar);
+	cors_answer(c, t.client_id);
 	json_reply(&c->resp, 200, o, jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN,
 	    cb);
 	json_object_put(o);
 	return;
 fail:
+	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
 }
 

@@ -1,0 +1,105 @@
+/* cors.c: CORS for the endpoints the JavaScript SDK calls from a site's page */
+#include <string.h>
+
+#include "cors.h"
+#include "store.h"
+
+/* The byte after "scheme://" in s, or 0 when s has no such prefix. */
+static size_t
+authority_start(struct str s)
+{
+	size_t	i;
+
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] == ':')
+			break;
+		if (!((s.p[i] >= 'a' && s.p[i] <= 'z') ||
+		    (s.p[i] >= 'A' && s.p[i] <= 'Z')))
+			return 0;
+	}
+	if (i == 0 || i + 3 > s.n || memcmp(s.p + i, "://", 3) != 0)
+		return 0;
+	return i + 3;
+}
+
+static int
+lower(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+int
+cors_origin_of(struct str origin, struct str uri)
+{
+	size_t	i, start = authority_start(origin);
+
+	if (start == 0 || start == origin.n || origin.n > uri.n)
+		return 0;
+	for (i = start; i < origin.n; i++)
+		if (strchr("/?#@\\ ", origin.p[i]) != NULL)
+			return 0;
+	for (i = 0; i < origin.n; i++)
+		if (lower((unsigned char)origin.p[i]) !=
+		    lower((unsigned char)uri.p[i]))
+			return 0;
+	return i == uri.n || uri.p[i] == '/' || uri.p[i] == '?';
+}
+
+/* The client named in the request: client_id, else oauth_consumer_key. */
+static struct str
+named_client(struct ctx *c)
+{
+	struct str	v;
+
+	if (req_param(&c->req, "client_id", &v) == FORM_ONE ||
+	    req_param(&c->req, "oauth_consumer_key", &v) == FORM_ONE)
+		return v;
+	return STR_NULL;
+}
+
+/* 1 if the request's Origin is an origin of client id. */
+static int
+allowed(struct ctx *c, struct str id)
+{
+	struct client	cl;
+	size_t		i;
+
+	if (id.n == 0 || id.n > 128 ||
+	    store_client_get(&c->db, &c->a, id, 1, &cl) != 0)
+		return 0;
+	for (i = 0; i < cl.nuris; i++)
+		if (cors_origin_of(c->req.origin, cl.uris[i]))
+			return 1;
+	return 0;
+}
+
+void
+cors_answer(struct ctx *c, struct str client_id)
+{
+	if (c->req.origin.n == 0)
+		return;
+	resp_header(&c->resp, "Vary", STR_LIT("Origin"));
+	if (allowed(c, client_id.n ? client_id : named_client(c)))
+		resp_header(&c->resp, "Access-Control-Allow-Origin",
+		    c->req.origin);
+}
+
+int
+cors_preflight(struct ctx *c)
+{
+	struct str	m = c->req.cors_method;
+
+	if (!req_is(&c->req, "OPTIONS") || c->req.origin.n == 0 ||
+	    !(str_eq_c(m, "GET") || str_eq_c(m, "POST")) ||
+	    !allowed(c, named_client(c)))
+		return 0;
+	resp_text(&c->resp, 200, "text/plain;charset=UTF-8", STR_LIT(""));
+	resp_header(&c->resp, "Vary", STR_LIT("Origin"));
+	resp_header(&c->resp, "Access-Control-Allow-Origin", c->req.origin);
+	resp_header(&c->resp, "Access-Control-Allow-Methods",
+	    STR_LIT("GET, POST"));
+	resp_header(&c->resp, "Access-Control-Allow-Headers",
+	    STR_LIT("Authorization"));
+	resp_header(&c->resp, "Access-Control-Max-Age", STR_LIT("600"));
+	return 1;
+}
