@@ -803,9 +803,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu",
 class Browser:
     """Headless Debian chromium driven by selenium, with a fresh profile.
     .driver is the selenium WebDriver; close() quits it and removes the
-    profile, killing chromedriver by PID if quitting hangs."""
+    profile, killing chromedriver by PID if quitting hangs.  logs=True
+    records the performance (network) and browser (console) logs."""
 
-    def __init__(self, lang=None):
+    def __init__(self, lang=None, logs=False):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         self.profile = tempfile.mkdtemp(prefix="oauth-chromium-")
@@ -817,6 +818,11 @@ class Browser:
         if lang:
             opts.add_argument("--lang=%s" % lang)
             opts.add_experimental_option("prefs", {"intl.accept_languages": lang})
+        if logs:
+            # driver.get_log("performance") (DevTools Network events: every
+            # URL the page requested) and get_log("browser") (console).
+            opts.set_capability("goog:loggingPrefs",
+                                {"performance": "ALL", "browser": "ALL"})
         self.service = Service(CHROMEDRIVER,
                                log_path=os.path.join(self.profile, "chromedriver.log"))
         try:
