@@ -76,7 +76,8 @@ allowed(struct ctx *c, struct str id)
 void
 cors_answer(struct ctx *c, struct str client_id)
 {
-	if (c->req.origin.n == 0)
+	if (c->req.origin.n == 0 ||
+	    !(req_is(&c->req, "GET") || req_is(&c->req, "POST")))
 		return;
 	resp_header(&c->resp, "Vary", STR_LIT("Origin"));
 	if (allowed(c, client_id.n ? client_id : named_client(c)))

@@ -23,8 +23,9 @@ int	cors_origin_of(struct str origin, struct str uri);
  * When the request carries an Origin that is an origin of client_id (when
  * empty: of the client named by the request's client_id or
  * oauth_consumer_key parameter), add Access-Control-Allow-Origin naming
- * it; with any Origin add "Vary: Origin". Does nothing without an Origin,
- * so the hot path of server-side clients costs nothing.
+ * it; with any Origin add "Vary: Origin". Does nothing without an Origin
+ * (the hot path of server-side clients costs nothing) or for a method
+ * other than GET and POST (whose 405 stays as it was).
  */
 void	cors_answer(struct ctx *, struct str client_id);
 
