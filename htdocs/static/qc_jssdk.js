@@ -255,7 +255,8 @@
 		p = {
 			state: random(), verifier: random(),
 			appid: o.appId || APPID,
-			ruri: new URL(o.redirectURI || REDIRECT, location.href).href
+			ruri: new URL(o.redirectURI || REDIRECT, location.href).href,
+			scope: o.scope && o.scope !== 'all' ? o.scope : undefined
 		};
 		/* Saved before the popup opens: it starts with a copy. */
 		store(PENDING, p);
@@ -269,10 +270,9 @@
 			var q = {
 				response_type: 'code', client_id: p.appid,
 				redirect_uri: p.ruri, state: p.state,
-				code_challenge: ch, code_challenge_method: 'S256'
+				code_challenge: ch, code_challenge_method: 'S256',
+				scope: p.scope
 			};
-			if (o.scope && o.scope !== 'all')
-				q.scope = o.scope;
 			win.location.href = SERVER + '/oauth2.0/authorize?' + query(q);
 		});
 		return true;
@@ -286,28 +286,32 @@
 
 	/* The opener: a code from our own popup, for the pending state only. */
 	function onMessage(ev) {
-		var m = ev.data, p = pending, t;
+		var m = ev.data, p = pending, got, t;
 		if (ev.origin !== location.origin || !p || ev.source !== popup ||
 		    !m || m.qc_login !== 1 || m.state !== p.state)
 			return;
 		pending = popup = null;
 		store(PENDING);
-		if (!m.code)
+		if (m.access_token)	/* implicit: see callback() */
+			got = Promise.resolve(m);
+		else if (m.code)
+			got = call('/oauth2.0/token', { method: 'POST', body: query({
+				grant_type: 'authorization_code', code: m.code,
+				redirect_uri: p.ruri, client_id: p.appid,
+				code_verifier: p.verifier
+			}) });
+		else
 			return;
-		call('/oauth2.0/token', { method: 'POST', body: query({
-			grant_type: 'authorization_code', code: m.code,
-			redirect_uri: p.ruri, client_id: p.appid,
-			code_verifier: p.verifier
-		}) }).then(function (j) {
+		got.then(function (j) {
 			if (!j || !j.access_token)
 				throw new Error('no token');
 			t = { appid: p.appid, access_token: j.access_token,
-			    expires_at: Date.now() + 1000 * (j.expires_in || 3600) };
+			    expires_at: Date.now() + 1000 * (+j.expires_in || 3600) };
 			return call('/oauth2.0/me?' + query({ fmt: 'json',
 			    client_id: p.appid }), { headers: bearer(t) });
 		}).then(function (j) {
-			if (!j || !j.openid)
-				throw new Error('no openid');
+			if (!j || !j.openid || j.client_id !== p.appid)
+				throw new Error('no openid of this app');
 			t.openid = j.openid;
 			store(TOKEN, t);
 			loggedIn();
@@ -317,9 +321,12 @@
 	/* The redirect page in the popup: check state, hand over, close. */
 	function callback() {
 		var q = new URLSearchParams(location.search), p = load(PENDING);
-		var iss = q.get('iss'), msg;
+		var h = new URLSearchParams(location.hash.slice(1)), iss, msg;
+		if (h.get('state'))
+			q = h;
+		iss = q.get('iss');
 		if (!w.opener || !q.get('state') ||
-		    !(q.get('code') || q.get('error')))
+		    !(q.get('code') || q.get('error') || q.get('access_token')))
 			return false;
 		callbackPage = true;
 		store(PENDING);
@@ -328,9 +335,26 @@
 			d.documentElement.setAttribute('data-qc-callback', 'refused');
 			return true;
 		}
+		/*
+		 * RFC 9700 §2.1.2 discourages the implicit grant: it is asked
+		 * for only when the server refused the code flow to this
+		 * client, registered for implicit alone, and the token comes
+		 * back in the fragment, which no server sees.
+		 */
+		if (q.get('error') === 'unauthorized_client' && !p.implicit) {
+			p.implicit = 1;
+			store(PENDING, p);
+			location.replace(SERVER + '/oauth2.0/authorize?' + query({
+				response_type: 'token', client_id: p.appid,
+				redirect_uri: p.ruri, state: p.state, scope: p.scope
+			}));
+			return true;
+		}
 		msg = { qc_login: 1, state: p.state, code: q.get('code') || '',
+		    access_token: p.implicit && q.get('access_token') || '',
+		    expires_in: q.get('expires_in') || '',
 		    error: q.get('error') || '' };
-		w.history.replaceState(null, '', location.pathname);
+		w.history.replaceState(null, '', location.pathname);	/* and hash */
 		/* Only an opener of exactly this origin gets it. */
 		w.opener.postMessage(msg, location.origin);
 		d.documentElement.setAttribute('data-qc-callback', 'sent');

@@ -120,6 +120,9 @@ def sites(server):
                            redirect_uri=[cb, csp_cb],
                            grants="authorization_code",
                            scopes="get_user_info,list_album")
+    legacy, _ = make_client(server, name="SDK implicit only", public=True,
+                            redirect_uri=cb, grants="implicit",
+                            scopes="get_user_info")
     other, _ = make_client(server, name="SDK other", public=True,
                            redirect_uri=evil.url("/cb.html"),
                            grants="authorization_code")
@@ -128,6 +131,7 @@ def sites(server):
            % ((server.base,) * 3)}
     site.pages.update({
         "/index.html": (site_page(loader, appid, cb), {}),
+        "/implicit.html": (site_page(loader, legacy, cb), {}),
         "/jssdk.html": (site_page(sdk, appid, cb), {}),
         "/qc_callback.html": (callback_page(loader), {}),
         "/csp.html": ("""<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -445,3 +449,31 @@ def test_works_under_a_strict_csp(server, sites, sdk_user, browser_factory):
     assert d.execute_script("return QC.Login.check()") is True
     console = [e["message"] for e in d.get_log("browser")]
     assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_implicit_only_for_an_implicit_only_client(server, sites, sdk_user,
+                                                   browser_factory):
+    """A client registered for the implicit grant alone: the code request
+    is refused (unauthorized_client), the popup asks for a token instead,
+    and hands it over by postMessage; no token request, no token in any
+    URL the page requested."""
+    site = sites["site"]
+    d = browser_factory(logs=True)
+    net = Net(d)
+    d.get(site.url("/implicit.html"))
+    main, popup = click_login(d)
+    log_in_popup(d, popup, sdk_user)
+    popup_closed(d, main, popup)
+    # The code flow was asked for first, and refused.
+    assert [p for p in site.seen if p.startswith(
+        "/qc_callback.html?error=unauthorized_client&")]
+    wait(d, lambda x: x.execute_script("return QC.Login.check()"))
+    openid, token = js_async(
+        d, "QC.Login.getMe(function (o, t) { done([o, t]); });")
+    assert me_openid(server, token) == (200, openid)
+    wait(d, lambda x: x.execute_script("return window.events") ==
+         [["login", NICK, "qqLoginBtn"]])
+    reqs = net.read()
+    assert net.to(server, "/oauth2.0/token") == []
+    assert all(token not in u for _, u in reqs)
+    assert all(token not in p for p in site.seen)
