@@ -520,7 +520,7 @@ class Server:
         self.web.start()
 
     def _seed(self):
-        """The scopes of SPEC, and the demo user and client of `make run`."""
+        """The scopes of SPEC, and the demo user and clients of `make run`."""
         for name, desc, desc_en in SCOPES:
             self.oauthctl("scope", "add", name, "--description", desc,
                           "--description-en", desc_en, check=True)
@@ -534,6 +534,11 @@ class Server:
             self, client_id="demo", name="演示站点 Demo Site",
             website=self.base + "/demo/",
             redirect_uri=self.base + "/demo/callback.py")
+        # The JS SDK page of the demo, as tools/run.sh registers it.
+        make_client(self, client_id="demo-sdk", name="演示站点 JS SDK",
+                    public=True, website=self.base + "/demo/sdk.html",
+                    redirect_uri=self.base + "/demo/sdk.html",
+                    grants="authorization_code", scopes="get_user_info")
         conf = self.top / "demo-client.conf"
         conf.write_text("client_id=%s\nclient_secret=%s\n" % self.demo_client)
         self.acc.chown_run(conf, group_only=True)

@@ -477,3 +477,23 @@ def test_implicit_only_for_an_implicit_only_client(server, sites, sdk_user,
     assert net.to(server, "/oauth2.0/token") == []
     assert all(token not in u for _, u in reqs)
     assert all(token not in p for p in site.seen)
+
+
+def test_demo_sdk_page(server, sdk_user, browser_factory):
+    """The demo's second page uses only the SDK (client demo-sdk, its
+    redirect URI the page itself) and shows what QC.api gave."""
+    d = browser_factory()
+    d.get(server.url("/demo/"))
+    d.find_element(By.ID, "sdk-demo").click()
+    wait(d, lambda x: x.current_url == server.url("/demo/sdk.html"))
+    main, popup = click_login(d)
+    log_in_popup(d, popup, sdk_user)
+    popup_closed(d, main, popup)
+    wait(d, lambda x: x.find_element(By.ID, "sdk-nickname").text == NICK)
+    openid = d.find_element(By.ID, "sdk-openid").text
+    token = d.execute_script(
+        "return JSON.parse(sessionStorage.getItem('qc_token')).access_token")
+    assert me_openid(server, token) == (200, openid)
+    d.find_element(By.CSS_SELECTOR, "#qqLoginBtn .qc_signout").click()
+    wait(d, lambda x: not x.find_element(By.ID, "sdk-profile").is_displayed())
+    assert d.execute_script("return QC.Login.check()") is False
