@@ -9,15 +9,8 @@
  * its registered redirect URIs: the page that loads the SDK also serves
  * the redirect URI. Nothing else is ever allowed, no wildcard, no
  * credentials (the SDK sends its token in an Authorization header, never
- * a cookie).
+ * a cookie). The match is ruri_origin_of (redirect_uri.h).
  */
-
-/*
- * 1 if origin, as a browser sends it (scheme://host[:port], no path), is
- * the origin of uri (compared without case); 0 otherwise ("null", a path,
- * userinfo, a longer port).
- */
-int	cors_origin_of(struct str origin, struct str uri);
 
 /*
  * When the request carries an Origin that is an origin of client_id (when
