@@ -6,7 +6,6 @@ here, configured with the README's block as it stands."""
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ import requests
 
 import harness
 from conftest import make_client, make_user
-from flow import Agent, auth_params, exchange, jsonp_body, me, token
+from flow import (Agent, auth_params, exchange, expire, introspect, jsonp_body,
+                  me, token)
 
 CB = "https://rs-site.example/cb"
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -31,16 +31,6 @@ def add_resource_server(server, *extra):
 def show(server, cid):
     out = server.oauthctl("client", "show", cid, check=True).stdout
     return dict(line.split("=", 1) for line in out.splitlines())
-
-
-def expire(server, secret):
-    """Move the token's expiry into the past (tokens are stored as their
-    SHA-256): what waiting out access_token_ttl would give."""
-    n = server.pg.sql_one(
-        "WITH u AS (UPDATE tokens SET expires_at = now() - interval '1 s'"
-        " WHERE token_hash = sha256(convert_to($1, 'UTF8')) RETURNING 1)"
-        " SELECT count(*) FROM u", secret)
-    assert n == "1"
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +56,6 @@ def album_rs(server):
 def tokens(server, site, user, scope="get_user_info,list_album"):
     q = Agent(server).code(auth_params(site[0], CB, scope=scope), user)
     r = exchange(server, site[0], site[1], q["code"], CB)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def introspect(server, who, tok):
-    r = requests.post(server.url("/oauth2.0/introspect"), auth=who,
-                      data={"token": tok}, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -148,7 +131,7 @@ def test_resource_server_sees_any_clients_token(server, site, user, rs):
                   data={"token": t["access_token"]})
     assert introspect(server, rs, t["access_token"]) == {"active": False}
     t = tokens(server, site, user)
-    expire(server, t["access_token"])
+    expire(server, "tokens", "token_hash", t["access_token"])
     assert introspect(server, rs, t["access_token"]) == {"active": False}
     # A client_credentials token: no user.
     cc = make_client(server, grants="client_credentials")
@@ -321,7 +304,7 @@ def test_mod_oauth2_refuses_bad_tokens(server, site, user, gateway):
     # Expired after a first, good use.
     t = tokens(server, site, user)
     assert gateway.get("/api/", t["access_token"]).status_code == 200
-    expire(server, t["access_token"])
+    expire(server, "tokens", "token_hash", t["access_token"])
     assert gateway.get("/api/", t["access_token"]).status_code == 401
     # A refresh token is no access token.
     assert gateway.get("/api/", t["refresh_token"]).status_code == 401
