@@ -10,6 +10,10 @@
 
 #define MAX_URIS	16
 
+/* A comma or space separated list parameter as text[]; NULL stays NULL. */
+#define RESOURCE_SCOPES(p) \
+	"array_remove(regexp_split_to_array(" p ", '[ ,]'), '')"
+
 /* public, confidential, or resource-server (a confidential one). */
 #define CLIENT_TYPE "CASE WHEN secret_hash IS NULL THEN 'public'" \
 	" WHEN resource_server THEN 'resource-server'" \
@@ -170,9 +174,12 @@ client_add(struct ctl *c, int argc, char **argv)
 	if (o.name == NULL || *o.name == '\0')
 		return ctl_fail("client add needs --name");
 	/* A resource server only introspects unless given grants. */
-	if (o.grants == NULL)
-		o.grants = o.resource_server == 1 ? "" :
-		    "authorization_code,refresh_token";
+	if (o.grants == NULL && o.resource_server == 1)
+		o.grants = "";
+	else if (o.grants == NULL)
+		o.grants = "authorization_code,refresh_token";
+	else if (*o.grants == '\0')
+		return ctl_fail("bad --grants (empty)");
 	if (*o.grants != '\0' && (flags = parse_grants(o.grants)) == 0)
 		return ctl_fail("bad --grants %s", o.grants);
 	if (o.public && o.resource_server == 1)
@@ -209,8 +216,7 @@ client_add(struct ctl *c, int argc, char **argv)
 	    " VALUES ($1, $2, $3, $4, $5,"
 	    " string_to_array($6, ','), coalesce(string_to_array("
 	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
-	    " ORDER BY name)), $8, string_to_array(replace($9, ' ', ','),"
-	    " ','))", 9, params))
+	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ")", 9, params))
 		return 1;
 	for (i = 0; i < o.nuris; i++) {
 		const char *up[2] = { params[0], o.uris[i] };
@@ -315,7 +321,7 @@ client_set(struct ctl *c, int argc, char **argv)
 	params[1] = o.resource_server == 1 ? "true" : "false";
 	params[2] = o.resource_scopes;
 	return client_change(c, "UPDATE clients SET resource_server = $2,"
-	    " resource_scopes = string_to_array(replace($3, ' ', ','), ',')"
+	    " resource_scopes = " RESOURCE_SCOPES("$3")
 	    " WHERE id = $1 AND secret_hash IS NOT NULL", 3, params, argv[2]);
 }
 

@@ -72,7 +72,7 @@ def test_cli_resource_server(server):
     listing = server.oauthctl("client", "list", check=True).stdout
     assert "%s\tAPI\tresource-server\t" % cid in listing
     r = server.oauthctl("client", "set", cid, "--resource-server",
-                        "--resource-scopes", "list_album,get_user_info")
+                        "--resource-scopes", "list_album, get_user_info")
     assert r.returncode == 0, r.stderr
     assert show(server, cid)["resource_server"] == \
         "yes, tokens with scope list_album or get_user_info"
