@@ -162,7 +162,7 @@ check_resource(struct ctl *c, const struct client_opts *o)
 static int
 client_add(struct ctl *c, int argc, char **argv)
 {
-	struct client_opts	 o = { .owner = "default", .website = "" };
+	struct client_opts	 o = { .owner = NULL, .website = "" };
 	struct str		 secret = STR_NULL;
 	struct scopes		 sc;
 	const char		*params[9];
@@ -194,6 +194,11 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (!ruri_registrable(str_c(o.uris[i])))
 			return ctl_fail("bad redirect URI %s (absolute https, or "
 			    "http on loopback, no fragment)", o.uris[i]);
+	if (*o.website && !website_ok(str_c(o.website)))
+		return ctl_fail("bad --website %s (an absolute http or https "
+		    "URL)", o.website);
+	if (o.owner != NULL && *o.owner == '\0')
+		return ctl_fail("--owner needs a value");
 	if (o.id != NULL && !vschar(o.id))
 		return ctl_fail("bad --id (1-128 printable ASCII characters)");
 	if (o.scopes != NULL && (scope_parse(&sc, str_c(o.scopes)) ||
@@ -259,7 +264,8 @@ client_show(struct ctl *c, const char *id)
 	PGresult	*res;
 	int		 rc = 0;
 
-	res = ctl_sql(c, "SELECT id, name, " CLIENT_TYPE ", website, owner,"
+	res = ctl_sql(c, "SELECT id, name, " CLIENT_TYPE ", website,"
+	    " coalesce(owner, ''),"
 	    " array_to_string(grants, ','), array_to_string(scopes, ','),"
 	    " coalesce((SELECT string_agg(uri, ' ' ORDER BY uri) FROM"
 	    " client_redirect_uris WHERE client_id = c.id), ''), created_at,"

@@ -4,6 +4,7 @@
 
 #include "ctl.h"
 #include "password.h"
+#include "store.h"
 
 static char *
 read_password(struct ctl *c)
@@ -50,6 +51,9 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (!str_is_utf8(str_c(argv[2])) || !str_is_utf8(str_c(nick)) ||
 	    !str_is_utf8(str_c(avatar)))
 		return ctl_fail("names must be valid UTF-8");
+	if (*argv[2] == '\0' || str_utf8_len(str_c(argv[2])) > USERNAME_MAX)
+		return ctl_fail("the username must be 1 to %d characters",
+		    USERNAME_MAX);
 	if ((phc = read_password(c)) == NULL)
 		return 1;
 	params[0] = argv[2];

@@ -1,4 +1,4 @@
--- 007_resource_servers.sql: clients that may introspect other clients'
+-- 008_resource_servers.sql: clients that may introspect other clients'
 -- tokens.  A resource server (an API, or a gateway such as Apache's
 -- mod_oauth2 in front of one) authenticates as its own confidential
 -- client and asks about the access tokens that callers present to it;
