@@ -223,5 +223,3 @@ def test_every_jsonp_answer_has_one_content_type(server, site, user):
                    client_secret=secret, code=code(server, site, user),
                    redirect_uri=CB)
     assert ok.headers["Content-Type"] == "text/plain;charset=UTF-8"
-    js = requests.get(server.url("/static/consent.js"), timeout=30)
-    assert js.headers["Content-Type"].startswith("text/javascript")
