@@ -1,4 +1,5 @@
 /* get_user_info.c: GET|POST /user/get_user_info: QQ's profile API */
+#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -24,17 +25,58 @@ add(json_object *o, const char *k, struct str v)
 	json_object_object_add(o, k, json_str(v));
 }
 
+/* QQ's picture fields and the size in pixels each stands for. */
+static const struct {
+	const char	*field;
+	int		 px;
+} pictures[] = {
+	{ "figureurl", 30 },
+	{ "figureurl_1", 50 },
+	{ "figureurl_2", 100 },
+	{ "figureurl_qq_1", 40 },
+	{ "figureurl_qq_2", 100 },
+};
+
+/*
+ * The user's avatar in every picture field; without one, the absolute
+ * URL of the default picture of that size under the issuer, since QQ
+ * never answers an empty picture URL.
+ */
+static void
+add_pictures(struct ctx *c, json_object *o, struct str avatar)
+{
+	struct strbuf	b;
+	struct str	iss = str_c(c->cfg.issuer);
+	size_t		i;
+
+	while (iss.n > 0 && iss.p[iss.n - 1] == '/')
+		iss.n--;
+	for (i = 0; i < sizeof(pictures) / sizeof(pictures[0]); i++) {
+		if (avatar.n) {
+			add(o, pictures[i].field, avatar);
+			continue;
+		}
+		strbuf_init(&b, &c->a);
+		strbuf_append(&b, iss.p, iss.n);
+		strbuf_appendf(&b, "/static/avatar-default-%d.png",
+		    pictures[i].px);
+		add(o, pictures[i].field, strbuf_str(&b));
+	}
+}
+
 static void
 get_user_info(struct ctx *c)
 {
-	struct token_row	 t;
+	struct token_row	 t = { 0 };
 	struct oerror		 e = { 0 };
-	struct str		 cb = STR_NULL, key, oid, avatar;
+	struct str		 cb = STR_NULL, key, oid;
 	struct scopes		 sc;
 	json_object		*o;
 	char			 want[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
+	if (cors_preflight(c))
+		return;
 	if (resource_begin(c, TOKEN_USER, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
@@ -71,22 +113,19 @@ get_user_info(struct ctx *c)
 		    "the user did not grant get_user_info");
 		goto fail;
 	}
-	avatar = t.avatar;
 	o = json_object_new_object();
 	json_object_object_add(o, "ret", json_object_new_int(0));
 	json_object_object_add(o, "msg", json_object_new_string(""));
 	add(o, "nickname", t.nickname);
 	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
-	add(o, "figureurl", avatar);
-	add(o, "figureurl_1", avatar);
-	add(o, "figureurl_2", avatar);
-	add(o, "figureurl_qq_1", avatar);
-	add(o, "figureurl_qq_2", avatar);
+	add_pictures(c, o, t.avatar);
+	cors_answer(c, t.client_id);
 	json_reply(&c->resp, 200, o, jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN,
 	    cb);
 	json_object_put(o);
 	return;
 fail:
+	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
 }
 
