@@ -88,6 +88,8 @@ COMMON_OBJ_NAMES += session.o
 COMMON_OBJ_NAMES += resource.o
 COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += migrate.o
+COMMON_OBJ_NAMES += console.o
+COMMON_OBJ_NAMES += store_console.o
 COMMON_OBJ	= $(addprefix $(OBJ)/common/,$(COMMON_OBJ_NAMES))
 COMMON_OBJ	+= $(OBJ)/gen/schema_embed.o
 SCHEMA		= $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
@@ -101,6 +103,8 @@ PROGS		+= revoke
 PROGS		+= introspect
 PROGS		+= grants
 PROGS		+= logout
+PROGS		+= admin
+PROGS		+= developer
 PROG_BINS	= $(patsubst %,$(OUT)/cgi-bin/%.fcgi,$(PROGS))
 CTL		= $(OUT)/tools/oauthctl
 
