@@ -1,7 +1,7 @@
 # oauth2-fcgi: one non-recursive Makefile.
 #   make            programs in cgi-bin/ and tools/
 #   make SAN=1      the same with ASan+UBSan under san/
-#   make run | test | bench | fuzz | install | dist | clean
+#   make run | test | bench | fuzz | install | dist | bundle | clean
 
 VERSION		= 0.1.0
 PREFIX		?= /usr/local
@@ -168,6 +168,8 @@ test-all: all
 	OAUTH_BINDIR=san $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-fcgid $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-cgi $(PYTEST) tests/integration
+	$(MAKE) bundle
+	$(PYTEST) tests/bundle
 	$(PYTEST) tests/browser
 
 run: deps-run
@@ -196,6 +198,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/oauthctl
 
+# make bundle: the upload bundle for shared hosting without a shell
+# (tools/bundle.sh): the programs with their shared libraries beside them,
+# templates, static files, .htaccess and a config to fill in.
+BUNDLE		= dist/oauth2-fcgi-bundle-$(VERSION).tar.gz
+
+bundle: all
+	$(Q)tools/bundle.sh $(BUNDLE) $(PROG_BINS)
+
 # make dist: the release tarball of the committed tree.
 dist:
 	@mkdir -p dist
@@ -207,7 +217,7 @@ clean:
 	rm -rf build san dist cgi-bin/*.fcgi tools/oauthctl
 
 .PHONY: all unit test test-all run clean deps-run deps-test \
-	install uninstall dist
+	install uninstall dist bundle
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
