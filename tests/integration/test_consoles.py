@@ -187,6 +187,20 @@ def test_admin_client_secret_shown_once_and_rotated(server):
     assert old.status_code == 401 and old.json()["error"] == "invalid_client"
     assert token(server, {"grant_type": "client_credentials"},
                  auth=(cid, new)).status_code == 200
+    # Suspended: no more client_credentials tokens, the last one dead.
+    tok = token(server, {"grant_type": "client_credentials"},
+                auth=(cid, new)).json()["access_token"]
+    assert c.post("/admin/", {"op": "client_suspend", "client_id": cid}
+                  ).status_code == 303
+    assert server.pg.sql_one("SELECT status FROM clients WHERE id = $1",
+                             cid) == "suspended"
+    r = token(server, {"grant_type": "client_credentials"}, auth=(cid, new))
+    assert r.status_code == 400 and r.json()["error"] == "unauthorized_client"
+    r = requests.post(server.url("/oauth2.0/introspect"), data={"token": tok},
+                      auth=(cid, new), timeout=30)
+    assert r.json().get("active") is not True
+    assert c.post("/admin/", {"op": "client_approve", "client_id": cid}
+                  ).status_code == 303
     assert audit(server, "client.create", cid) == [(admin.name, "127.0.0.1")]
     assert audit(server, "client_rotate", cid) == [(admin.name, "127.0.0.1")]
     # Edit: name, redirect URIs, grants, scopes.
