@@ -274,30 +274,6 @@ grant_items(struct tvars *v, struct str selected)
 	}
 }
 
-/* CLIENT_CONSOLE_COLS of row i into item. */
-static void
-client_item(struct ctx *c, struct tvars *item, PGresult *res, int i)
-{
-	struct str	status = store_cell(&c->a, res, i, 3);
-
-	tvars_set(item, "client_id", store_cell(&c->a, res, i, 0));
-	tvars_set(item, "client_name", store_cell(&c->a, res, i, 1));
-	tvars_set(item, "website", store_cell(&c->a, res, i, 2));
-	tvars_set(item, "status", status);
-	tvars_setc(item, str_eq_c(status, "review") ? "st_review" :
-	    str_eq_c(status, "suspended") ? "st_suspended" : "st_approved", "1");
-	tvars_set(item, "developer", store_cell(&c->a, res, i, 4));
-	if (store_bool(res, i, 5))
-		tvars_setc(item, "public", "1");
-	tvars_set(item, "grant_list", store_cell(&c->a, res, i, 6));
-	tvars_set(item, "scope_list", store_cell(&c->a, res, i, 7));
-	tvars_set(item, "redirect_uris", store_cell(&c->a, res, i, 8));
-	tvars_set(item, "description", store_cell(&c->a, res, i, 9));
-	tvars_set(item, "icon", store_cell(&c->a, res, i, 10));
-	tvars_set(item, "icp", store_cell(&c->a, res, i, 11));
-	tvars_set(item, "created", store_cell(&c->a, res, i, 12));
-}
-
 /* Fill the variables of one view. 0, 1 not found, -1 database failure. */
 static int
 view_fill(struct ctx *c, struct tvars *v, const struct view *w)
@@ -319,7 +295,7 @@ view_fill(struct ctx *c, struct tvars *v, const struct view *w)
 			return -1;
 		}
 		for (i = 0; i < PQntuples(res); i++)
-			client_item(c, tvars_add_item(v, "clients"), res, i);
+			console_client_vars(c, tvars_add_item(v, "clients"), res, i);
 		PQclear(res);
 		scope_items(c, v, scopes, STR_NULL);
 		grant_items(v, STR_NULL);
@@ -333,7 +309,7 @@ view_fill(struct ctx *c, struct tvars *v, const struct view *w)
 		if (PQntuples(res) != 1)
 			rc = 1;
 		else {
-			client_item(c, v, res, 0);
+			console_client_vars(c, v, res, 0);
 			grants = store_cell(&c->a, res, 0, 6);
 			sc = store_cell(&c->a, res, 0, 7);
 			grant_items(v, grants);
@@ -404,46 +380,39 @@ admin_page(struct ctx *c, const struct console *k, int status,
 
 /* -- the console's actions -------------------------------------------------- */
 
+/* The values of the checked boxes called name, joined with ','. */
+static struct str
+form_joined(struct ctx *c, const char *name)
+{
+	struct strbuf	b;
+	struct str	v;
+	size_t		i, n = form_count(&c->req.params, name);
+
+	strbuf_init(&b, &c->a);
+	for (i = 0; i < n; i++) {
+		v = form_nth(&c->req.params, name, i);
+		if (b.n)
+			strbuf_putc(&b, ',');
+		strbuf_append(&b, v.p, v.n);
+	}
+	return strbuf_str(&b);
+}
+
 /* The checked grants as "a,b" (0), or -1 when none or an unknown one. */
 static int
 form_grants(struct ctx *c, int public, struct str *out)
 {
-	struct strbuf	b;
 	struct str	g;
 	size_t		i, n = form_count(&c->req.params, "grant");
 
-	strbuf_init(&b, &c->a);
 	for (i = 0; i < n; i++) {
 		g = form_nth(&c->req.params, "grant", i);
 		if (grant_from_name(g) == 0 ||
 		    (public && grant_from_name(g) == GRANT_CLIENT_CREDENTIALS))
 			return -1;
-		if (b.n)
-			strbuf_putc(&b, ',');
-		strbuf_append(&b, g.p, g.n);
 	}
-	if (b.n == 0)
-		return -1;
-	*out = strbuf_str(&b);
-	return 0;
-}
-
-/* The checked scopes as "a,b" (possibly empty). */
-static struct str
-form_scopes(struct ctx *c)
-{
-	struct strbuf	b;
-	struct str	s;
-	size_t		i, n = form_count(&c->req.params, "scope");
-
-	strbuf_init(&b, &c->a);
-	for (i = 0; i < n; i++) {
-		s = form_nth(&c->req.params, "scope", i);
-		if (b.n)
-			strbuf_putc(&b, ',');
-		strbuf_append(&b, s.p, s.n);
-	}
-	return strbuf_str(&b);
+	*out = form_joined(c, "grant");
+	return out->n ? 0 : -1;
 }
 
 /* Name, website, redirect URIs and grants of the client forms. */
@@ -463,7 +432,7 @@ client_form(struct ctx *c, int public, struct client_form *f)
 	    console_uris(c, text, &f->uris) ||
 	    form_grants(c, public, &f->grants))
 		return -1;
-	f->scopes = form_scopes(c);
+	f->scopes = form_joined(c, "scope");
 	return 0;
 }
 
@@ -476,18 +445,6 @@ set_uris(struct ctx *c, struct str id, struct str uris)
 	params[1] = str_dup(&c->a, uris);
 	return console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
 	    console_do(c, CQ_CLIENT_URIS_ADD, params) < 0 ? -1 : 0;
-}
-
-/* BEGIN / COMMIT / ROLLBACK. */
-static int
-tx(struct ctx *c, const char *what)
-{
-	PGresult	*res;
-
-	if ((res = db_exec_plain(&c->db, what)) == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
 }
 
 static void
@@ -518,11 +475,11 @@ op_client_add(struct ctx *c, struct console *k, struct view *w)
 	params[7] = "approved";
 	params[8] = params[9] = params[10] = "";
 	params[11] = NULL;
-	if (tx(c, "BEGIN") || console_do(c, CQ_CLIENT_ADD, params) < 0 ||
+	if (console_tx(c, "BEGIN") || console_do(c, CQ_CLIENT_ADD, params) < 0 ||
 	    set_uris(c, str_c(id), f.uris) ||
 	    console_audit(c, k->u.username.p, "client.create", str_c(id),
-	    f.name) || tx(c, "COMMIT")) {
-		tx(c, "ROLLBACK");
+	    f.name) || console_tx(c, "COMMIT")) {
+		console_tx(c, "ROLLBACK");
 		page_db_failure(c);
 		return;
 	}
@@ -552,11 +509,11 @@ op_client_edit(struct ctx *c, struct console *k, struct view *w,
 	params[2] = f.website.p;
 	params[3] = f.grants.p;
 	params[4] = f.scopes.p;
-	if (tx(c, "BEGIN") || (n = console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
+	if (console_tx(c, "BEGIN") || (n = console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
 	    (n == 1 && (set_uris(c, id, f.uris) ||
 	    console_audit(c, k->u.username.p, "client.edit", id, f.name))) ||
-	    tx(c, "COMMIT")) {
-		tx(c, "ROLLBACK");
+	    console_tx(c, "COMMIT")) {
+		console_tx(c, "ROLLBACK");
 		page_db_failure(c);
 		return;
 	}
@@ -758,16 +715,8 @@ admin(struct ctx *c)
 	struct str	 op = STR_NULL, s;
 	size_t		 i;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		resp_plain(&c->resp, 405, "method not allowed");
+	if (console_request_bad(c))
 		return;
-	}
-	if (c->req.err != REQ_OK) {
-		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
-		    "malformed request");
-		return;
-	}
 	if (str_eq_c(c->req.path, "/admin/setup")) {
 		setup(c);
 		return;

@@ -16,24 +16,6 @@ struct dview {
 	struct str	 key;		/* APP Key shown once */
 };
 
-/* CLIENT_CONSOLE_COLS of row i into item. */
-static void
-app_item(struct ctx *c, struct tvars *item, PGresult *res, int i)
-{
-	struct str	status = store_cell(&c->a, res, i, 3);
-
-	tvars_set(item, "app_id", store_cell(&c->a, res, i, 0));
-	tvars_set(item, "app_name", store_cell(&c->a, res, i, 1));
-	tvars_set(item, "website", store_cell(&c->a, res, i, 2));
-	tvars_setc(item, str_eq_c(status, "review") ? "st_review" :
-	    str_eq_c(status, "suspended") ? "st_suspended" : "st_approved", "1");
-	tvars_set(item, "redirect_uris", store_cell(&c->a, res, i, 8));
-	tvars_set(item, "description", store_cell(&c->a, res, i, 9));
-	tvars_set(item, "icon", store_cell(&c->a, res, i, 10));
-	tvars_set(item, "icp", store_cell(&c->a, res, i, 11));
-	tvars_set(item, "created", store_cell(&c->a, res, i, 12));
-}
-
 static void
 dev_page(struct ctx *c, const struct console *k, int status,
     const struct dview *w)
@@ -62,7 +44,7 @@ dev_page(struct ctx *c, const struct console *k, int status,
 			return;
 		}
 		tvars_setc(v, "view_app", "1");
-		app_item(c, v, res, 0);
+		console_client_vars(c, v, res, 0);
 		PQclear(res);
 	} else {
 		params[0] = k->uid;
@@ -72,7 +54,7 @@ dev_page(struct ctx *c, const struct console *k, int status,
 		}
 		tvars_setc(v, "view_list", "1");
 		for (i = 0; i < PQntuples(res); i++)
-			app_item(c, tvars_add_item(v, "apps"), res, i);
+			console_client_vars(c, tvars_add_item(v, "apps"), res, i);
 		PQclear(res);
 	}
 	if (w->key.n)
@@ -102,17 +84,6 @@ app_form(struct ctx *c, struct app_form *f)
 	    !str_has_prefix(f->icon, "https://"))) ||
 	    console_text(c, "icp", 64, 0, &f->icp))
 		return -1;
-	return 0;
-}
-
-static int
-tx(struct ctx *c, const char *what)
-{
-	PGresult	*res;
-
-	if ((res = db_exec_plain(&c->db, what)) == NULL)
-		return -1;
-	PQclear(res);
 	return 0;
 }
 
@@ -165,12 +136,12 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 	params[9] = f.icon.p;
 	params[10] = f.icp.p;
 	params[11] = owner;
-	if (tx(c, "BEGIN") || console_do(c, CQ_CLIENT_ADD, params) < 0 ||
+	if (console_tx(c, "BEGIN") || console_do(c, CQ_CLIENT_ADD, params) < 0 ||
 	    console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){ id,
 	    f.uris.p }) < 0 ||
 	    console_audit(c, k->u.username.p, "app.register", str_c(id),
-	    f.name) || tx(c, "COMMIT")) {
-		tx(c, "ROLLBACK");
+	    f.name) || console_tx(c, "COMMIT")) {
+		console_tx(c, "ROLLBACK");
 		page_db_failure(c);
 		return;
 	}
@@ -217,12 +188,12 @@ dev_post(struct ctx *c, struct console *k, struct str op)
 		params[4] = f.description.p;
 		params[5] = f.icon.p;
 		params[6] = f.icp.p;
-		if (tx(c, "BEGIN") ||
+		if (console_tx(c, "BEGIN") ||
 		    (n = console_do(c, CQ_CLIENT_APP_EDIT, params)) < 0 ||
 		    (n == 1 && (console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
 		    console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){
-		    params[0], f.uris.p }) < 0)) || tx(c, "COMMIT")) {
-			tx(c, "ROLLBACK");
+		    params[0], f.uris.p }) < 0)) || console_tx(c, "COMMIT")) {
+			console_tx(c, "ROLLBACK");
 			page_db_failure(c);
 			return;
 		}
@@ -276,16 +247,8 @@ developer(struct ctx *c)
 	struct dview	 w = { 0 };
 	struct str	 op = STR_NULL, s;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		resp_plain(&c->resp, 405, "method not allowed");
+	if (console_request_bad(c))
 		return;
-	}
-	if (c->req.err != REQ_OK) {
-		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
-		    "malformed request");
-		return;
-	}
 	if (console_session(c, &k, "/developer/", "lead_developer"))
 		return;
 	if (req_is(&c->req, "POST")) {

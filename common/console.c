@@ -246,3 +246,53 @@ console_client_id(struct arena *a)
 	snprintf(buf, sizeof(buf), "%lu", 1000000000UL + v % 9000000000UL);
 	return arena_strndup(a, buf, strlen(buf));
 }
+
+int
+console_request_bad(struct ctx *c)
+{
+	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
+		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
+		resp_plain(&c->resp, 405, "method not allowed");
+		return 1;
+	}
+	if (c->req.err != REQ_OK) {
+		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
+		    "malformed request");
+		return 1;
+	}
+	return 0;
+}
+
+int
+console_tx(struct ctx *c, const char *what)
+{
+	PGresult	*res;
+
+	if ((res = db_exec_plain(&c->db, what)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+void
+console_client_vars(struct ctx *c, struct tvars *v, PGresult *res, int i)
+{
+	struct str	status = store_cell(&c->a, res, i, 3);
+
+	tvars_set(v, "client_id", store_cell(&c->a, res, i, 0));
+	tvars_set(v, "client_name", store_cell(&c->a, res, i, 1));
+	tvars_set(v, "website", store_cell(&c->a, res, i, 2));
+	tvars_setc(v, str_eq_c(status, "review") ? "st_review" :
+	    str_eq_c(status, "suspended") ? "st_suspended" : "st_approved",
+	    "1");
+	tvars_set(v, "developer", store_cell(&c->a, res, i, 4));
+	if (store_bool(res, i, 5))
+		tvars_setc(v, "public", "1");
+	tvars_set(v, "grant_list", store_cell(&c->a, res, i, 6));
+	tvars_set(v, "scope_list", store_cell(&c->a, res, i, 7));
+	tvars_set(v, "redirect_uris", store_cell(&c->a, res, i, 8));
+	tvars_set(v, "description", store_cell(&c->a, res, i, 9));
+	tvars_set(v, "icon", store_cell(&c->a, res, i, 10));
+	tvars_set(v, "icp", store_cell(&c->a, res, i, 11));
+	tvars_set(v, "created", store_cell(&c->a, res, i, 12));
+}

@@ -112,6 +112,19 @@ int	console_uris(struct ctx *, struct str text, struct str *out);
 int	console_text(struct ctx *, const char *name, size_t max, int required,
 	    struct str *out);
 
+/*
+ * Answer a request the consoles do not take (a method other than GET and
+ * POST: 405; a malformed or oversize one: 400, 413). 1 when answered.
+ */
+int	console_request_bad(struct ctx *);
+
+/* BEGIN, COMMIT or ROLLBACK. 0 or -1. */
+int	console_tx(struct ctx *, const char *what);
+
+/* A client's CLIENT_CONSOLE_COLS (store_console.c) of row i into v. */
+void	console_client_vars(struct ctx *, struct tvars *v, PGresult *res,
+	    int i);
+
 /* A new QQ-style numeric client id (APP ID): ten digits, in the arena. */
 char	*console_client_id(struct arena *);
 

@@ -63,17 +63,19 @@ fcgi_write(struct io *io, const void *buf, size_t n)
 
 /*
  * Read the config and the key. keyless: a missing key is no error (the
- * web installer makes it). 0 when usable.
+ * web installer makes it). quiet: the reason was said at startup already.
+ * 0 when usable.
  */
 static int
-load(struct ctx *c, int keyless)
+load(struct ctx *c, int keyless, int quiet)
 {
 	char	err[512];
 
 	if (config_read(&c->cfg, NULL, err, sizeof(err)) == 0 &&
 	    (config_load_key(&c->cfg, err, sizeof(err)) == 0 || keyless))
 		return 0;
-	fprintf(stderr, "%s: %s\n", c->prog, err);
+	if (!quiet)
+		fprintf(stderr, "%s: %s\n", c->prog, err);
 	return -1;
 }
 
@@ -83,7 +85,7 @@ serve(struct ctx *c, struct io *io, handler_fn h, int *config_ok,
 {
 	/* An install in progress: the config or key may have appeared. */
 	if (!*config_ok || (keyless && c->cfg.keylen == 0)) {
-		*config_ok = load(c, keyless) == 0;
+		*config_ok = load(c, keyless, 1) == 0;
 		db_close(&c->db);
 		c->db.dsn = c->cfg.pg_dsn;
 	}
@@ -113,7 +115,7 @@ run(const char *prog, handler_fn h, int keyless)
 		fprintf(stderr, "%s: libgcrypt initialisation failed\n", prog);
 		return 1;
 	}
-	config_ok = load(&c, keyless) == 0;
+	config_ok = load(&c, keyless, 0) == 0;
 	db_init(&c.db, c.cfg.pg_dsn);
 
 	if (FCGX_IsCGI()) {
