@@ -680,14 +680,8 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 		console_error(c, 400, "err_bad_request");
 		return;
 	}
-	if (n < 0) {
-		page_db_failure(c);
+	if (console_missed(c, n))
 		return;
-	}
-	if (n == 0) {
-		console_error(c, 404, "err_not_found");
-		return;
-	}
 	if (console_audit(c, k->u.username.p, str_dup(&c->a, op),
 	    id.n ? id : name, STR_NULL)) {
 		page_db_failure(c);

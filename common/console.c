@@ -296,3 +296,13 @@ console_client_vars(struct ctx *c, struct tvars *v, PGresult *res, int i)
 	tvars_set(v, "icp", store_cell(&c->a, res, i, 11));
 	tvars_set(v, "created", store_cell(&c->a, res, i, 12));
 }
+
+int
+console_missed(struct ctx *c, long n)
+{
+	if (n < 0)
+		page_db_failure(c);
+	else if (n == 0)
+		console_error(c, 404, "err_not_found");
+	return n <= 0;
+}

@@ -118,6 +118,13 @@ int	console_text(struct ctx *, const char *name, size_t max, int required,
  */
 int	console_request_bad(struct ctx *);
 
+/*
+ * After an action that changed n rows (-1: failed): answer the database
+ * failure, or 404 when nothing matched (another's app, a gone client).
+ * 1 when answered.
+ */
+int	console_missed(struct ctx *, long n);
+
 /* BEGIN, COMMIT or ROLLBACK. 0 or -1. */
 int	console_tx(struct ctx *, const char *what);
 
