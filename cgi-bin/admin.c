@@ -163,8 +163,8 @@ setup(struct ctx *c)
 	/* The schema first: the failure counters live in it. */
 	if (migrate_run(&c->db, err, sizeof(err)) < 0) {
 		fprintf(stderr, "admin: %s\n", err);
-		setup_page(c, c->db.state == DB_DOWN ? 503 : 500, "err_database",
-		    STR_NULL);
+		setup_page(c, c->db.state == DB_DOWN ? 503 : 500,
+		    "err_database", STR_NULL);
 		return;
 	}
 	snprintf(addr, sizeof(addr), "a:%.*s",
@@ -221,10 +221,10 @@ setup(struct ctx *c)
 	console_redirect(c, "/admin/");
 }
 
-/* -- the console's pages ---------------------------------------------------- */
+/* -- the console's pages ------------------------------------------------ */
 
 struct view {
-	const char	*name;		/* clients, client, users, scopes, audit */
+	const char	*name;		/* clients client users scopes audit */
 	const char	*msg;		/* a notice or error key */
 	struct str	 client_id;	/* for "client" */
 	struct str	 secret;	/* shown once */
@@ -250,8 +250,10 @@ scope_items(struct ctx *c, struct tvars *v, PGresult *scopes,
 		tvars_set(item, "description", store_cell(&c->a, scopes, i,
 		    strcmp(c->lang, "en") == 0 &&
 		    PQgetlength(scopes, i, 2) ? 2 : 1));
-		tvars_set(item, "description_zh", store_cell(&c->a, scopes, i, 1));
-		tvars_set(item, "description_en", store_cell(&c->a, scopes, i, 2));
+		tvars_set(item, "description_zh",
+		    store_cell(&c->a, scopes, i, 1));
+		tvars_set(item, "description_en",
+		    store_cell(&c->a, scopes, i, 2));
 		if (selected.n == 0 || scope_has(&sel, name))
 			tvars_setc(item, "checked", "1");
 	}
@@ -269,7 +271,9 @@ grant_items(struct tvars *v, struct str selected)
 	for (i = 0; i < NGRANTS; i++) {
 		item = tvars_add_item(v, "grants");
 		tvars_setc(item, "name", grant_list[i]);
-		if (selected.n == 0 ? i < 2 : scope_has(&sel, str_c(grant_list[i])))
+		/* New clients: authorization_code and refresh_token. */
+		if (selected.n == 0 ? i < 2 :
+		    scope_has(&sel, str_c(grant_list[i])))
 			tvars_setc(item, "checked", "1");
 	}
 }
@@ -295,7 +299,8 @@ view_fill(struct ctx *c, struct tvars *v, const struct view *w)
 			return -1;
 		}
 		for (i = 0; i < PQntuples(res); i++)
-			console_client_vars(c, tvars_add_item(v, "clients"), res, i);
+			console_client_vars(c, tvars_add_item(v, "clients"),
+			    res, i);
 		PQclear(res);
 		scope_items(c, v, scopes, STR_NULL);
 		grant_items(v, STR_NULL);
@@ -327,7 +332,8 @@ view_fill(struct ctx *c, struct tvars *v, const struct view *w)
 				tvars_setc(item, "admin", "1");
 			if (store_bool(res, i, 3))
 				tvars_setc(item, "disabled", "1");
-			tvars_set(item, "created", store_cell(&c->a, res, i, 4));
+			tvars_set(item, "created",
+			    store_cell(&c->a, res, i, 4));
 		}
 		PQclear(res);
 	} else if (strcmp(w->name, "scopes") == 0) {
@@ -342,7 +348,8 @@ view_fill(struct ctx *c, struct tvars *v, const struct view *w)
 			tvars_set(item, "action", store_cell(&c->a, res, i, 2));
 			tvars_set(item, "target", store_cell(&c->a, res, i, 3));
 			tvars_set(item, "detail", store_cell(&c->a, res, i, 4));
-			tvars_set(item, "address", store_cell(&c->a, res, i, 5));
+			tvars_set(item, "address",
+			    store_cell(&c->a, res, i, 5));
 		}
 		PQclear(res);
 	}
@@ -378,7 +385,7 @@ admin_page(struct ctx *c, const struct console *k, int status,
 	page_render(c, status, "admin", v);
 }
 
-/* -- the console's actions -------------------------------------------------- */
+/* -- the console's actions ---------------------------------------------- */
 
 /* The values of the checked boxes called name, joined with ','. */
 static struct str
@@ -475,7 +482,8 @@ op_client_add(struct ctx *c, struct console *k, struct view *w)
 	params[7] = "approved";
 	params[8] = params[9] = params[10] = "";
 	params[11] = NULL;
-	if (console_tx(c, "BEGIN") || console_do(c, CQ_CLIENT_ADD, params) < 0 ||
+	if (console_tx(c, "BEGIN") ||
+	    console_do(c, CQ_CLIENT_ADD, params) < 0 ||
 	    set_uris(c, str_c(id), f.uris) ||
 	    console_audit(c, k->u.username.p, "client.create", str_c(id),
 	    f.name) || console_tx(c, "COMMIT")) {
@@ -509,7 +517,8 @@ op_client_edit(struct ctx *c, struct console *k, struct view *w,
 	params[2] = f.website.p;
 	params[3] = f.grants.p;
 	params[4] = f.scopes.p;
-	if (console_tx(c, "BEGIN") || (n = console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
+	if (console_tx(c, "BEGIN") ||
+	    (n = console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
 	    (n == 1 && (set_uris(c, id, f.uris) ||
 	    console_audit(c, k->u.username.p, "client.edit", id, f.name))) ||
 	    console_tx(c, "COMMIT")) {
@@ -623,7 +632,8 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 			n = console_do(c, CQ_USER_ADD, params);
 			done = "msg_user_added";
 		} else {
-			if ((n = console_do(c, CQ_USER_PASSWORD, params)) == 1 &&
+			n = console_do(c, CQ_USER_PASSWORD, params);
+			if (n == 1 &&
 			    console_do(c, CQ_USER_SESSIONS_END, params) < 0)
 				n = -1;
 			done = "msg_password_reset";
@@ -633,7 +643,8 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 			admin_page(c, k, 409, &w);
 			return;
 		}
-	} else if (str_eq_c(op, "user_disable") || str_eq_c(op, "user_enable")) {
+	} else if (str_eq_c(op, "user_disable") ||
+	    str_eq_c(op, "user_enable")) {
 		params[1] = str_eq_c(op, "user_disable") ? "true" : "false";
 		params[2] = k->uid;
 		if ((n = console_do(c, CQ_USER_DISABLE, params)) == 1 &&
@@ -667,7 +678,8 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 	} else if (str_eq_c(op, "purge")) {
 		enum cq q;
 
-		for (q = CQ_PURGE_CODES; q <= CQ_PURGE_FAILURES && n >= 0; q++) {
+		for (q = CQ_PURGE_CODES; q <= CQ_PURGE_FAILURES && n >= 0;
+		    q++) {
 			long m = console_do(c, q, NULL);
 
 			n = m < 0 ? -1 : n + m;

@@ -54,7 +54,8 @@ dev_page(struct ctx *c, const struct console *k, int status,
 		}
 		tvars_setc(v, "view_list", "1");
 		for (i = 0; i < PQntuples(res); i++)
-			console_client_vars(c, tvars_add_item(v, "apps"), res, i);
+			console_client_vars(c, tvars_add_item(v, "apps"),
+			    res, i);
 		PQclear(res);
 	}
 	if (w->key.n)
@@ -136,7 +137,8 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 	params[9] = f.icon.p;
 	params[10] = f.icp.p;
 	params[11] = owner;
-	if (console_tx(c, "BEGIN") || console_do(c, CQ_CLIENT_ADD, params) < 0 ||
+	if (console_tx(c, "BEGIN") ||
+	    console_do(c, CQ_CLIENT_ADD, params) < 0 ||
 	    console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){ id,
 	    f.uris.p }) < 0 ||
 	    console_audit(c, k->u.username.p, "app.register", str_c(id),
@@ -178,7 +180,7 @@ dev_post(struct ctx *c, struct console *k, struct str op)
 	if (str_eq_c(op, "app_edit")) {
 		if (app_form(c, &f)) {
 			w.msg = "err_app_form";
-			/* Someone else's app: 404 as for a view, not the form. */
+			/* Another's app: dev_page answers 404. */
 			dev_page(c, k, 400, &w);
 			return;
 		}
@@ -190,7 +192,8 @@ dev_post(struct ctx *c, struct console *k, struct str op)
 		params[6] = f.icp.p;
 		if (console_tx(c, "BEGIN") ||
 		    (n = console_do(c, CQ_CLIENT_APP_EDIT, params)) < 0 ||
-		    (n == 1 && (console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
+		    (n == 1 &&
+		    (console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
 		    console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){
 		    params[0], f.uris.p }) < 0)) || console_tx(c, "COMMIT")) {
 			console_tx(c, "ROLLBACK");

@@ -9,7 +9,7 @@
 /* Statements of the consoles (store_console.c), run with console_q. */
 enum cq {
 	CQ_SESSION,		/* $1 session hash: user, is_admin, auth age */
-	CQ_REAUTHED,		/* $1 session hash: the password was given now */
+	CQ_REAUTHED,		/* $1 session hash: password given now */
 	CQ_AUDIT_ADD,		/* actor, action, target, detail, address */
 	CQ_AUDIT_LIST,
 	CQ_ADMIN_EXISTS,
@@ -21,7 +21,8 @@ enum cq {
 	CQ_CLIENT_ONE,		/* id, owner user id (NULL: any client) */
 	CQ_CLIENT_ADD,
 	CQ_CLIENT_EDIT,		/* id, name, website, grants, scopes */
-	CQ_CLIENT_APP_EDIT,	/* id, owner, name, website, description, icon, icp */
+	CQ_CLIENT_APP_EDIT,	/* id, owner, name, website, description,
+				   icon, icp */
 	CQ_CLIENT_URIS_CLEAR,	/* id */
 	CQ_CLIENT_URIS_ADD,	/* id, newline-separated URIs */
 	CQ_CLIENT_SECRET,	/* id, secret digest, owner (NULL: any) */
@@ -64,7 +65,7 @@ struct console {
 	struct user	 u;
 	const char	*hash;		/* the session's digest parameter */
 	int		 admin;
-	long		 age;		/* seconds since the password was given */
+	long		 age;		/* seconds since the password */
 	struct str	 csrf;		/* token for this session's forms */
 	char		 uid[24];	/* u.id in decimal */
 };

@@ -61,6 +61,8 @@ fcgi_write(struct io *io, const void *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, r->out) == (int)n ? 0 : -1;
 }
 
+static int	crypto_failed;
+
 /*
  * Read the config and the key. keyless: a missing key is no error (the
  * web installer makes it). quiet: the reason was said at startup already.
@@ -84,7 +86,8 @@ serve(struct ctx *c, struct io *io, handler_fn h, int *config_ok,
     int keyless)
 {
 	/* An install in progress: the config or key may have appeared. */
-	if (!*config_ok || (keyless && c->cfg.keylen == 0)) {
+	if (!crypto_failed &&
+	    (!*config_ok || (keyless && c->cfg.keylen == 0))) {
 		*config_ok = load(c, keyless, 1) == 0;
 		db_close(&c->db);
 		c->db.dsn = c->cfg.pg_dsn;
@@ -112,10 +115,12 @@ run(const char *prog, handler_fn h, int keyless)
 	c.prog = prog;
 	config_defaults(&c.cfg);
 	if (crypto_init()) {
+		/* Every request a plain 500, as for a bad config; no retry. */
 		fprintf(stderr, "%s: libgcrypt initialisation failed\n", prog);
-		return 1;
-	}
-	config_ok = load(&c, keyless, 0) == 0;
+		config_ok = 0;
+		crypto_failed = 1;
+	} else
+		config_ok = load(&c, keyless, 0) == 0;
 	db_init(&c.db, c.cfg.pg_dsn);
 
 	if (FCGX_IsCGI()) {
