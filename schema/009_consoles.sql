@@ -1,4 +1,4 @@
--- 008_consoles.sql: the web installer, the admin console and the
+-- 009_consoles.sql: the web installer, the admin console and the
 -- developer console.
 -- Administrators and disabled accounts; a login's age for re-asking the
 -- password before sensitive actions.
