@@ -201,7 +201,9 @@ def test_plain_cgi_through_the_shipped_htaccess(site):
     assert r.status_code in (200, 401) and "ret" in r.text, r.text
     r = requests.get(base + "/developer/", allow_redirects=False, timeout=30)
     assert r.status_code == 200 and 'name="password"' in r.text
-    assert requests.get(base + "/static/oauth.css", timeout=30).status_code == 200
+    for path in ("/static/oauth.css", "/qc_jssdk.js",
+                 "/qzone/openapi/qc_loader.js"):
+        assert requests.get(base + path, timeout=30).status_code == 200, path
     # Never served: the config, the key, the templates, the libraries.
     for path in ("/private/oauth2-fcgi.conf", "/private/secret.key",
                  "/private/templates/en/login.html", "/private/oauthctl",
