@@ -1,4 +1,4 @@
-/* ctl_user.c: oauthctl user add | passwd | delete */
+/* ctl_user.c: oauthctl user add | passwd | delete | admin */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,16 +25,20 @@ read_password(struct ctl *c)
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
-	const char	*params[5], *nick = "", *avatar = "", *gender = "男";
+	const char	*params[6], *nick = "", *avatar = "", *gender = "男";
 	char		*phc;
-	int		 i;
+	int		 i, admin = 0;
 
 	if (argc < 3)
 		return ctl_fail("usage: user add NAME [--nickname N] "
-		    "[--avatar URL] [--gender 男|女]");
+		    "[--avatar URL] [--gender 男|女] [--admin]");
 	for (i = 3; i < argc; i++) {
 		const char **dst;
 
+		if (strcmp(argv[i], "--admin") == 0) {
+			admin = 1;
+			continue;
+		}
 		if (strcmp(argv[i], "--nickname") == 0)
 			dst = &nick;
 		else if (strcmp(argv[i], "--avatar") == 0)
@@ -61,8 +65,10 @@ user_add(struct ctl *c, int argc, char **argv)
 	params[2] = *nick ? nick : argv[2];
 	params[3] = avatar;
 	params[4] = gender;
+	params[5] = admin ? "true" : "false";
 	if (ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
-	    " avatar, gender) VALUES ($1, $2, $3, $4, $5)", 5, params))
+	    " avatar, gender, is_admin) VALUES ($1, $2, $3, $4, $5, $6)", 6,
+	    params))
 		return 1;
 	return 0;
 }
@@ -88,8 +94,17 @@ ctl_user(struct ctl *c, int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return user_add(c, argc, argv);
+	if (argc == 4 && strcmp(argv[1], "admin") == 0) {
+		if (strcmp(argv[3], "on") != 0 && strcmp(argv[3], "off") != 0)
+			return ctl_fail("usage: user admin NAME on|off");
+		params[0] = argv[2];
+		params[1] = strcmp(argv[3], "on") == 0 ? "true" : "false";
+		return user_change(c, "UPDATE users SET is_admin = $2"
+		    " WHERE username = $1", 2, params);
+	}
 	if (argc != 3)
-		return ctl_fail("usage: user add|passwd|delete NAME");
+		return ctl_fail("usage: user add|passwd|delete NAME, "
+		    "user admin NAME on|off");
 	params[0] = argv[2];
 	if (strcmp(argv[1], "delete") == 0)
 		return user_change(c, "DELETE FROM users WHERE username = $1",

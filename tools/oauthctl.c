@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "console.h"
 #include "crypto.h"
 #include "ctl.h"
 #include "migrate.h"
@@ -327,8 +328,9 @@ help(void)
 	    "  client set ID --resource-server [--resource-scopes S,...]"
 	    " | --no-resource-server\n"
 	    "  client list | show ID | delete ID | rotate-secret ID\n"
-	    "  user add NAME [--nickname N] [--avatar URL] [--gender 男|女]\n"
-	    "  user passwd NAME | delete NAME\n"
+	    "  user add NAME [--nickname N] [--avatar URL] [--gender 男|女]"
+	    " [--admin]\n"
+	    "  user passwd NAME | delete NAME | admin NAME on|off\n"
 	    "  scope add NAME --description TEXT [--description-en TEXT]\n",
 	    stdout);
 	return 0;
