@@ -356,6 +356,30 @@ def _copy_tree(tree):
             os.chmod(q, os.stat(q).st_mode | 0o444)
 
 
+def _default_signals():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _kill_lighttpd_of(var):
+    """If the test failed half-way: the lighttpd that run.sh started with
+    this test's config (in a process group of its own), by PID."""
+    conf = str(var / "lighttpd.conf").encode()
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"lighttpd") and conf in argv:
+            try:
+                os.killpg(int(d), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                os.kill(int(d), signal.SIGKILL)
+
+
 def test_r10_second_ctrl_c_still_stops_postgresql(server):
     """`make run`'s script in a process group of its own, as a terminal
     runs it; Ctrl-C, then Ctrl-C again and again once lighttpd is gone:
@@ -369,9 +393,12 @@ def test_r10_second_ctrl_c_still_stops_postgresql(server):
     env.pop("MAKELEVEL", None)
     var.mkdir()
     log = open(var / "run.out", "w")
+    # As a terminal starts it: SIGINT and SIGTERM at their defaults even
+    # when this test runs under a shell that ignores them (a background
+    # job of a non-interactive shell), which bash could not trap.
     p = subprocess.Popen([str(tree / "tools" / "run.sh")], env=env,
                          stdout=log, stderr=subprocess.STDOUT,
-                         start_new_session=True)
+                         start_new_session=True, preexec_fn=_default_signals)
     try:
         deadline = time.monotonic() + 120
         while "Press Ctrl-C" not in (var / "run.out").read_text():
@@ -402,6 +429,7 @@ def test_r10_second_ctrl_c_still_stops_postgresql(server):
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait(timeout=10)
+        _kill_lighttpd_of(var)
         if _pg_running(var / "pg"):
             pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
             cmd = [str(pg_ctl[-1]), "-D", str(var / "pg"), "-m", "immediate",
