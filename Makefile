@@ -35,7 +35,7 @@ HARDEN		= -D_FORTIFY_SOURCE=2
 endif
 OBJ		= build/$(if $(filter 1,$(SAN)),san,std)
 
-PKGS		= libpq json-c libgcrypt
+PKGS		= libpq json-c libgcrypt libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -88,6 +88,10 @@ COMMON_OBJ_NAMES += session.o
 COMMON_OBJ_NAMES += resource.o
 COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += migrate.o
+COMMON_OBJ_NAMES += jwk.o
+COMMON_OBJ_NAMES += jwt.o
+COMMON_OBJ_NAMES += idtoken.o
+COMMON_OBJ_NAMES += store_oidc.o
 COMMON_OBJ	= $(addprefix $(OBJ)/common/,$(COMMON_OBJ_NAMES))
 COMMON_OBJ	+= $(OBJ)/gen/schema_embed.o
 SCHEMA		= $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
@@ -101,6 +105,9 @@ PROGS		+= revoke
 PROGS		+= introspect
 PROGS		+= grants
 PROGS		+= logout
+PROGS		+= userinfo
+PROGS		+= jwks
+PROGS		+= end_session
 PROG_BINS	= $(patsubst %,$(OUT)/cgi-bin/%.fcgi,$(PROGS))
 CTL		= $(OUT)/tools/oauthctl
 
@@ -130,7 +137,8 @@ $(OUT)/cgi-bin/%.fcgi: $(OBJ)/cgi-bin/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)
 
-$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl_client.o $(OBJ)/tools/ctl_user.o $(LIB)
+$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl_client.o $(OBJ)/tools/ctl_user.o \
+    $(OBJ)/tools/ctl_key.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)

@@ -5,6 +5,7 @@
 #include "clientauth.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
+#include "idtoken.h"
 #include "login.h"
 #include "pkce.h"
 #include "redirect_uri.h"
@@ -14,6 +15,8 @@
 static const char *const request_params[] = {
 	"response_type", "client_id", "redirect_uri", "scope", "state",
 	"code_challenge", "code_challenge_method", "prompt", "display",
+	/* OpenID Connect Core §3.1.2.1 */
+	"nonce", "max_age", "response_mode", "login_hint", "id_token_hint",
 };
 #define NPARAMS	(sizeof(request_params) / sizeof(request_params[0]))
 
@@ -25,11 +28,24 @@ struct areq {
 	struct str	 state;
 	struct str	 challenge;
 	struct str	 method;
-	struct str	 prompt;
+	unsigned	 prompt;		/* PROMPT_* */
+	long		 max_age;		/* -1: none */
+	struct str	 nonce;
 	struct scopes	 scopes;		/* requested, or the client's */
 	int		 implicit;		/* response_type=token */
+	int		 fragment;		/* answer in the fragment */
+	int		 openid;		/* an OpenID Connect request */
 	int		 redirect_ok;		/* errors may redirect */
 };
+
+/* prompt values (OpenID Connect Core §3.1.2.1), a space-separated set. */
+#define PROMPT_NONE	0x1
+#define PROMPT_LOGIN	0x2
+#define PROMPT_CONSENT	0x4
+#define PROMPT_SELECT	0x8
+
+/* Scopes that only an OpenID Connect request names; never a default. */
+static const char *const oidc_scopes[] = { "openid", "profile", "email" };
 
 static struct str
 given(const struct areq *r, const char *name)
@@ -80,7 +96,7 @@ error_redirect(struct ctx *c, const struct areq *r, const struct oerror *e)
 	int		first = 1;
 
 	strbuf_init(&b, &c->a);
-	ruri_begin(&b, r->redirect, r->implicit);
+	ruri_begin(&b, r->redirect, r->fragment);
 	ruri_param(&b, &first, "error", str_c(oerr_name(e->code)));
 	ruri_param(&b, &first, "error_description", str_c(oerr_desc(e)));
 	if (r->state.n)
@@ -168,10 +184,120 @@ check_client(struct ctx *c, struct areq *r, const char *session_hash,
 	return -1;
 }
 
+/* Parse prompt into PROMPT_* flags; -1 on an unknown value. */
+static int
+parse_prompt(struct str p, unsigned *flags)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 flag;
+	} names[] = {
+		{ "none", PROMPT_NONE }, { "login", PROMPT_LOGIN },
+		{ "consent", PROMPT_CONSENT }, { "select_account", PROMPT_SELECT },
+	};
+	struct scopes	v;
+	size_t		i, j;
+
+	*flags = 0;
+	if (p.n == 0)
+		return 0;
+	if (scope_parse(&v, p))
+		return -1;
+	for (i = 0; i < v.n; i++) {
+		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (str_eq_c(v.v[i], names[j].name))
+				break;
+		if (j == sizeof(names) / sizeof(names[0]))
+			return -1;
+		*flags |= names[j].flag;
+	}
+	/* Core §3.1.2.1: none with any other value is an error. */
+	return (*flags & PROMPT_NONE) && *flags != PROMPT_NONE ? -1 : 0;
+}
+
+/*
+ * The scope of the request. Without one: the client's scopes less the
+ * OpenID Connect ones (a plain OAuth request stays what it was). With
+ * openid (and the client allowed it): an OpenID Connect request, whose
+ * scope values that are unknown or not the client's are ignored (Core
+ * §3.1.2.1); otherwise every value must be the client's.
+ */
+static int
+check_scope(struct areq *r, struct oerror *e)
+{
+	struct scopes	 want;
+	struct str	 scope = given(r, "scope");
+	size_t		 i, j;
+
+	r->scopes.n = 0;
+	if (scope.n == 0) {
+		for (i = 0; i < r->cl.scopes.n; i++) {
+			for (j = 0; j < 3; j++)
+				if (str_eq_c(r->cl.scopes.v[i], oidc_scopes[j]))
+					break;
+			if (j == 3)
+				r->scopes.v[r->scopes.n++] = r->cl.scopes.v[i];
+		}
+	} else if (scope_parse(&want, scope)) {
+		goto bad;
+	} else if (scope_has(&want, STR_LIT("openid")) &&
+	    scope_has(&r->cl.scopes, STR_LIT("openid"))) {
+		r->openid = 1;
+		for (i = 0; i < want.n; i++)
+			if (scope_has(&r->cl.scopes, want.v[i]))
+				r->scopes.v[r->scopes.n++] = want.v[i];
+	} else if (!scope_subset(&want, &r->cl.scopes))
+		goto bad;
+	else
+		r->scopes = want;
+	if (r->scopes.n == 0) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030, "no scope to grant");
+		return -1;
+	}
+	return 0;
+bad:
+	OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+	    "scope not allowed for this client");
+	return -1;
+}
+
+/* The OpenID Connect parameters: response_mode, max_age, nonce. */
+static int
+check_oidc(struct ctx *c, struct areq *r, struct oerror *e)
+{
+	struct str	mode = given(r, "response_mode"), v;
+
+	if (req_param(&c->req, "request", &v) != FORM_ABSENT ||
+	    req_param(&c->req, "request_uri", &v) != FORM_ABSENT) {
+		OERR_SET(e, OERR_REQUEST_NOT_SUPPORTED, 0,
+		    "request objects are not supported");
+		return -1;
+	}
+	r->fragment = r->implicit;
+	if (str_eq_c(mode, "fragment"))
+		r->fragment = 1;
+	else if (mode.n && !(str_eq_c(mode, "query") && !r->implicit)) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported response_mode");
+		return -1;
+	}
+	r->max_age = -1;
+	v = given(r, "max_age");
+	if (v.n && (str_to_long(v, &r->max_age) || r->max_age < 0)) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0, "bad max_age");
+		return -1;
+	}
+	r->nonce = given(r, "nonce");
+	if (r->nonce.n > 512) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0, "nonce too long");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 check_request(struct ctx *c, struct areq *r, struct oerror *e)
 {
-	struct str		 rt, scope;
+	struct str		 rt;
 	enum pkce_method	 m;
 	size_t			 i;
 
@@ -180,10 +306,10 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 			return -1;
 	rt = given(r, "response_type");
 	r->implicit = str_eq_c(rt, "token");
+	r->fragment = r->implicit;
 	r->state = given(r, "state");
 	r->challenge = given(r, "code_challenge");
 	r->method = given(r, "code_challenge_method");
-	r->prompt = given(r, "prompt");
 	if (rt.n == 0) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
 		    "missing response_type");
@@ -194,24 +320,15 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		    "response_type must be code or token");
 		return -1;
 	}
+	if (check_oidc(c, r, e))
+		return -1;
 	if ((r->cl.grants & (r->implicit ? GRANT_IMPLICIT : GRANT_CODE)) == 0) {
 		OERR_SET(e, OERR_UNAUTHORIZED_CLIENT, 100031,
 		    "response_type not allowed for this client");
 		return -1;
 	}
-	scope = given(r, "scope");
-	if (scope.n == 0)
-		r->scopes = r->cl.scopes;
-	else if (scope_parse(&r->scopes, scope) ||
-	    !scope_subset(&r->scopes, &r->cl.scopes)) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
-		    "scope not allowed for this client");
+	if (check_scope(r, e))
 		return -1;
-	}
-	if (r->scopes.n == 0) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030, "no scope to grant");
-		return -1;
-	}
 	if (r->method.n && r->challenge.n == 0) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0,
 		    "code_challenge_method without code_challenge");
@@ -237,8 +354,7 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "state is required");
 		return -1;
 	}
-	if (r->prompt.n && !str_eq_c(r->prompt, "none") &&
-	    !str_eq_c(r->prompt, "login") && !str_eq_c(r->prompt, "consent")) {
+	if (parse_prompt(given(r, "prompt"), &r->prompt)) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported prompt");
 		return -1;
 	}
@@ -325,7 +441,7 @@ consent_page(struct ctx *c, const struct areq *r, const struct user *u,
 /* Issue the code or the implicit token and redirect to the client. */
 static void
 grant(struct ctx *c, const struct areq *r, const struct user *u,
-    struct str scope)
+    struct str scope, const char *session_hash)
 {
 	struct strbuf	 b;
 	struct issue	 is = { 0 };
@@ -341,13 +457,14 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 	} else
 		rc = store_code_insert(&c->db, hash, r->cl.id, u->id,
 		    given(r, "redirect_uri"), scope, r->challenge,
-		    r->challenge.n ? r->method : STR_NULL, c->cfg.code_ttl);
+		    r->challenge.n ? r->method : STR_NULL, c->cfg.code_ttl,
+		    r->nonce, session_hash);
 	if (rc) {
 		db_failure_page(c);
 		return;
 	}
 	strbuf_init(&b, &c->a);
-	ruri_begin(&b, r->redirect, r->implicit);
+	ruri_begin(&b, r->redirect, r->fragment);
 	if (r->implicit) {
 		char ttl[24];
 
@@ -389,12 +506,12 @@ proceed(struct ctx *c, const struct areq *r, const struct user *u,
 			consented = 0;
 		}
 	}
-	if (consented && !str_eq_c(r->prompt, "consent") &&
+	if (consented && !(r->prompt & PROMPT_CONSENT) &&
 	    scope_subset(&r->scopes, remembered)) {
-		grant(c, r, u, scope_str(&c->a, &r->scopes));
+		grant(c, r, u, scope_str(&c->a, &r->scopes), session_hash);
 		return;
 	}
-	if (str_eq_c(r->prompt, "none")) {
+	if (r->prompt & PROMPT_NONE) {
 		OERR_SET(&e, OERR_CONSENT_REQUIRED, 0,
 		    "the user has not consented to this request");
 		error_redirect(c, r, &e);
@@ -492,7 +609,31 @@ do_consent(struct ctx *c, const struct areq *r)
 		db_failure_page(c);
 		return;
 	}
-	grant(c, r, &u, scope);
+	grant(c, r, &u, scope, hash);
+}
+
+/*
+ * Whether the session may answer this request (OpenID Connect Core
+ * §3.1.2.1): older than max_age, or another user than id_token_hint
+ * names, it must log in again. 0 it fits (or there is none), 1 it does
+ * not, 2 the hint is none of ours, -1 database failure.
+ */
+static int
+session_fits(struct ctx *c, const struct areq *r, const struct client_visit *v)
+{
+	struct str	hint = given(r, "id_token_hint"), aud, sub;
+	int		rc;
+
+	if (hint.n) {
+		if ((rc = idtoken_hint(c, hint, &aud, &sub)) != 0)
+			return rc == 1 ? 2 : -1;
+		if (v->logged_in &&
+		    !str_eq(sub, idtoken_sub(c, aud, v->user.id)))
+			return 1;
+	}
+	if (v->logged_in && r->max_age >= 0 && v->session_age >= r->max_age)
+		return 1;
+	return 0;
 }
 
 static void
@@ -540,13 +681,25 @@ authorize(struct ctx *c)
 		do_consent(c, &r);
 		return;
 	}
-	if (!v.logged_in && str_eq_c(r.prompt, "none")) {
+	switch (session_fits(c, &r, &v)) {
+	case -1:
+		db_failure_page(c);
+		return;
+	case 1:
+		v.logged_in = 0;
+		break;
+	case 2:
+		OERR_SET(&e, OERR_INVALID_REQUEST, 0, "bad id_token_hint");
+		error_redirect(c, &r, &e);
+		return;
+	}
+	if (!v.logged_in && (r.prompt & PROMPT_NONE)) {
 		OERR_SET(&e, OERR_LOGIN_REQUIRED, 0, "the user is not logged in");
 		error_redirect(c, &r, &e);
 		return;
 	}
-	if (!v.logged_in || str_eq_c(r.prompt, "login")) {
-		login_page(c, &r, 200, NULL, STR_NULL);
+	if (!v.logged_in || (r.prompt & (PROMPT_LOGIN | PROMPT_SELECT))) {
+		login_page(c, &r, 200, NULL, given(&r, "login_hint"));
 		return;
 	}
 	proceed(c, &r, &v.user, hash, v.consented, &v.remembered);

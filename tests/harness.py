@@ -29,7 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("authorize", "token", "me", "get_user_info", "revoke",
-            "introspect", "grants", "logout")
+            "introspect", "grants", "logout", "userinfo", "jwks",
+            "end_session")
 # URL path of each program (the web server configs map the same).
 PROGRAM_PATHS = {
     "authorize": "/oauth2.0/authorize",
@@ -40,6 +41,9 @@ PROGRAM_PATHS = {
     "introspect": "/oauth2.0/introspect",
     "logout": "/oauth2.0/logout",
     "grants": "/user/grants",
+    "userinfo": "/oauth2.0/userinfo",
+    "jwks": "/oauth2.0/jwks",
+    "end_session": "/oauth2.0/end_session",
 }
 SERVER_KINDS = ("lighttpd", "apache-fcgid", "apache-cgi")
 SCOPES = (
@@ -540,6 +544,7 @@ class Server:
         conf.chmod(0o640)
         meta = self.oauthctl("metadata", check=True).stdout
         (self.top / "www/.well-known/oauth-authorization-server").write_text(meta)
+        (self.top / "www/.well-known/openid-configuration").write_text(meta)
 
     def shutdown(self, check_reports=True):
         """Stop everything (by PID), remove the temp dir; then fail if a

@@ -12,8 +12,11 @@
 
 struct client_opts {
 	const char	*id, *name, *website, *owner, *grants, *scopes;
+	const char	*id_token_alg;
 	const char	*uris[MAX_URIS];
 	int		 nuris;
+	const char	*logout_uris[MAX_URIS];	/* post_logout_redirect_uri */
+	int		 nlogout;
 	int		 public;
 };
 
@@ -59,6 +62,14 @@ parse_opts(int argc, char **argv, struct client_opts *o)
 			dst = &o->scopes;
 		else if (strcmp(opt, "--id") == 0)
 			dst = &o->id;
+		else if (strcmp(opt, "--id-token-alg") == 0)
+			dst = &o->id_token_alg;
+		else if (strcmp(opt, "--post-logout-redirect-uri") == 0) {
+			if (o->nlogout == MAX_URIS)
+				return ctl_fail("at most %d post-logout URIs",
+				    MAX_URIS);
+			dst = &o->logout_uris[o->nlogout++];
+		}
 		else if (strcmp(opt, "--redirect-uri") == 0) {
 			if (o->nuris == MAX_URIS)
 				return ctl_fail("at most %d redirect URIs",
@@ -126,10 +137,11 @@ static int
 client_add(struct ctl *c, int argc, char **argv)
 {
 	struct client_opts	 o = { .owner = "default", .website = "",
-	    .grants = "authorization_code,refresh_token" };
+	    .grants = "authorization_code,refresh_token",
+	    .id_token_alg = "RS256" };
 	struct str		 secret = STR_NULL;
 	struct scopes		 sc;
-	const char		*params[7];
+	const char		*params[8];
 	unsigned		 flags;
 	int			 i;
 
@@ -147,6 +159,13 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (!ruri_registrable(str_c(o.uris[i])))
 			return ctl_fail("bad redirect URI %s (absolute https, or "
 			    "http on loopback, no fragment)", o.uris[i]);
+	for (i = 0; i < o.nlogout; i++)
+		if (!ruri_registrable(str_c(o.logout_uris[i])))
+			return ctl_fail("bad post-logout redirect URI %s",
+			    o.logout_uris[i]);
+	if (strcmp(o.id_token_alg, "RS256") != 0 &&
+	    strcmp(o.id_token_alg, "ES256") != 0)
+		return ctl_fail("--id-token-alg must be RS256 or ES256");
 	if (o.id != NULL && !vschar(o.id))
 		return ctl_fail("bad --id (1-128 printable ASCII characters)");
 	if (o.scopes != NULL && (scope_parse(&sc, str_c(o.scopes)) ||
@@ -161,18 +180,26 @@ client_add(struct ctl *c, int argc, char **argv)
 	params[4] = o.owner;
 	params[5] = o.grants;
 	params[6] = o.scopes;
+	params[7] = o.id_token_alg;
 	if (ctl_do(c, "BEGIN", 0, NULL) ||
 	    ctl_do(c, "INSERT INTO clients (id, name, secret_hash, website,"
-	    " owner, grants, scopes) VALUES ($1, $2, $3, $4, $5,"
+	    " owner, grants, scopes, id_token_alg) VALUES ($1, $2, $3, $4, $5,"
 	    " string_to_array($6, ','), coalesce(string_to_array("
 	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
-	    " ORDER BY name)))", 7, params))
+	    " ORDER BY name)), $8)", 8, params))
 		return 1;
 	for (i = 0; i < o.nuris; i++) {
 		const char *up[2] = { params[0], o.uris[i] };
 
 		if (ctl_do(c, "INSERT INTO client_redirect_uris (client_id, uri)"
 		    " VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
+			return 1;
+	}
+	for (i = 0; i < o.nlogout; i++) {
+		const char *up[2] = { params[0], o.logout_uris[i] };
+
+		if (ctl_do(c, "INSERT INTO client_post_logout_uris (client_id,"
+		    " uri) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
 			return 1;
 	}
 	if (ctl_do(c, "COMMIT", 0, NULL))

@@ -24,17 +24,25 @@ read_password(struct ctl *c)
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
-	const char	*params[5], *nick = "", *avatar = "", *gender = "男";
+	const char	*params[7], *nick = "", *avatar = "", *gender = "男";
+	const char	*email = "", *verified = "false";
 	char		*phc;
 	int		 i;
 
 	if (argc < 3)
 		return ctl_fail("usage: user add NAME [--nickname N] "
-		    "[--avatar URL] [--gender 男|女]");
+		    "[--avatar URL] [--gender 男|女] [--email ADDR "
+		    "[--email-verified]]");
 	for (i = 3; i < argc; i++) {
 		const char **dst;
 
-		if (strcmp(argv[i], "--nickname") == 0)
+		if (strcmp(argv[i], "--email-verified") == 0) {
+			verified = "true";
+			continue;
+		}
+		if (strcmp(argv[i], "--email") == 0)
+			dst = &email;
+		else if (strcmp(argv[i], "--nickname") == 0)
 			dst = &nick;
 		else if (strcmp(argv[i], "--avatar") == 0)
 			dst = &avatar;
@@ -50,6 +58,12 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (!str_is_utf8(str_c(argv[2])) || !str_is_utf8(str_c(nick)) ||
 	    !str_is_utf8(str_c(avatar)))
 		return ctl_fail("names must be valid UTF-8");
+	/* A plain check: one @, something on each side, no space. */
+	if (*email && (strchr(email, '@') == NULL || *email == '@' ||
+	    strchr(email, '@')[1] == '\0' || strchr(email, '@') !=
+	    strrchr(email, '@') || strpbrk(email, " \t\r\n<>\"") != NULL ||
+	    !str_is_utf8(str_c(email)) || strlen(email) > 254))
+		return ctl_fail("bad --email %s", email);
 	if ((phc = read_password(c)) == NULL)
 		return 1;
 	params[0] = argv[2];
@@ -57,8 +71,11 @@ user_add(struct ctl *c, int argc, char **argv)
 	params[2] = *nick ? nick : argv[2];
 	params[3] = avatar;
 	params[4] = gender;
+	params[5] = email;
+	params[6] = verified;
 	if (ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
-	    " avatar, gender) VALUES ($1, $2, $3, $4, $5)", 5, params))
+	    " avatar, gender, email, email_verified) VALUES ($1, $2, $3, $4,"
+	    " $5, $6, $7)", 7, params))
 		return 1;
 	return 0;
 }
