@@ -34,6 +34,7 @@ struct areq {
 	struct scopes	 scopes;		/* requested, or the client's */
 	int		 implicit;		/* response_type=token */
 	int		 fragment;		/* answer in the fragment */
+	int		 form_post;		/* response_mode=form_post */
 	int		 openid;		/* an OpenID Connect request */
 	int		 redirect_ok;		/* errors may redirect */
 };
@@ -88,22 +89,68 @@ db_failure_page(struct ctx *c)
 		error_page(c, 500, "server_error", "Internal server error.");
 }
 
+/*
+ * An authorization response: a redirect with the parameters in the query
+ * or the fragment, or (response_mode=form_post, OAuth 2.0 Form Post
+ * Response Mode) a page whose form posts them to the redirect URI.
+ */
+struct answer {
+	struct strbuf	 b;		/* the redirect URL */
+	int		 first;
+	struct tvars	*v;		/* the form_post page; NULL: redirect */
+};
+
+static void
+answer_begin(struct ctx *c, const struct areq *r, struct answer *ans)
+{
+	ans->first = 1;
+	ans->v = NULL;
+	if (r->form_post) {
+		ans->v = tvars_new(&c->a, NULL);
+		tvars_set(ans->v, "action", r->redirect);
+		return;
+	}
+	strbuf_init(&ans->b, &c->a);
+	ruri_begin(&ans->b, r->redirect, r->fragment);
+}
+
+static void
+answer_param(struct answer *ans, const char *name, struct str value)
+{
+	struct tvars	*item;
+
+	if (ans->v == NULL) {
+		ruri_param(&ans->b, &ans->first, name, value);
+		return;
+	}
+	item = tvars_add_item(ans->v, "fields");
+	tvars_setc(item, "name", name);
+	tvars_set(item, "value", value);
+}
+
+static void
+answer_send(struct ctx *c, struct answer *ans)
+{
+	if (ans->v != NULL)
+		page_render(c, 200, "form_post", ans->v);
+	else if (resp_redirect(&c->resp, redirect_status(c),
+	    strbuf_str(&ans->b)))
+		error_page(c, 400, "invalid_request", "Bad redirect.");
+}
+
 /* Send the error back to the client (RFC 6749 §4.1.2.1, §4.2.2.1). */
 static void
 error_redirect(struct ctx *c, const struct areq *r, const struct oerror *e)
 {
-	struct strbuf	b;
-	int		first = 1;
+	struct answer	ans;
 
-	strbuf_init(&b, &c->a);
-	ruri_begin(&b, r->redirect, r->fragment);
-	ruri_param(&b, &first, "error", str_c(oerr_name(e->code)));
-	ruri_param(&b, &first, "error_description", str_c(oerr_desc(e)));
+	answer_begin(c, r, &ans);
+	answer_param(&ans, "error", str_c(oerr_name(e->code)));
+	answer_param(&ans, "error_description", str_c(oerr_desc(e)));
 	if (r->state.n)
-		ruri_param(&b, &first, "state", r->state);
-	ruri_param(&b, &first, "iss", str_c(c->cfg.issuer));
-	if (resp_redirect(&c->resp, redirect_status(c), strbuf_str(&b)))
-		error_page(c, 400, "invalid_request", "Bad redirect.");
+		answer_param(&ans, "state", r->state);
+	answer_param(&ans, "iss", str_c(c->cfg.issuer));
+	answer_send(c, &ans);
 }
 
 static void
@@ -276,6 +323,8 @@ check_oidc(struct ctx *c, struct areq *r, struct oerror *e)
 	r->fragment = r->implicit;
 	if (str_eq_c(mode, "fragment"))
 		r->fragment = 1;
+	else if (str_eq_c(mode, "form_post"))
+		r->form_post = 1;
 	else if (mode.n && !(str_eq_c(mode, "query") && !r->implicit)) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported response_mode");
 		return -1;
@@ -443,11 +492,11 @@ static void
 grant(struct ctx *c, const struct areq *r, const struct user *u,
     struct str scope, const char *session_hash)
 {
-	struct strbuf	 b;
+	struct answer	 ans;
 	struct issue	 is = { 0 };
 	struct str	 tok = crypto_token(&c->a);
 	const char	*hash = crypto_digest_param(&c->a, tok);
-	int		 first = 1, rc;
+	int		 rc;
 
 	if (r->implicit) {
 		is.access_hash = hash;
@@ -463,23 +512,21 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 		db_failure_page(c);
 		return;
 	}
-	strbuf_init(&b, &c->a);
-	ruri_begin(&b, r->redirect, r->fragment);
+	answer_begin(c, r, &ans);
 	if (r->implicit) {
 		char ttl[24];
 
 		snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl);
-		ruri_param(&b, &first, "access_token", tok);
-		ruri_param(&b, &first, "token_type", STR_LIT("Bearer"));
-		ruri_param(&b, &first, "expires_in", str_c(ttl));
-		ruri_param(&b, &first, "scope", scope);
+		answer_param(&ans, "access_token", tok);
+		answer_param(&ans, "token_type", STR_LIT("Bearer"));
+		answer_param(&ans, "expires_in", str_c(ttl));
+		answer_param(&ans, "scope", scope);
 	} else
-		ruri_param(&b, &first, "code", tok);
+		answer_param(&ans, "code", tok);
 	if (r->state.n)
-		ruri_param(&b, &first, "state", r->state);
-	ruri_param(&b, &first, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */
-	if (resp_redirect(&c->resp, redirect_status(c), strbuf_str(&b)))
-		error_page(c, 400, "invalid_request", "Bad redirect.");
+		answer_param(&ans, "state", r->state);
+	answer_param(&ans, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */
+	answer_send(c, &ans);
 }
 
 /*

@@ -31,7 +31,7 @@ static struct stmt code_get = { "code_get",
 /*
  * The id_token columns after (scope, refresh) of a row with user_id,
  * nonce, auth_time and alg: the active key of alg only when the scope
- * has openid (one probe of a tiny table).
+ * has openid (one probe of the unique index signing_keys_active).
  */
 #define ID_INFO(t, scope) \
 	" user_id, coalesce(nonce, '')," \
@@ -39,8 +39,7 @@ static struct stmt code_get = { "code_get",
 	" extract(epoch FROM now())::bigint," \
 	" CASE WHEN 'openid' = ANY (string_to_array(" scope ", ' ')) THEN" \
 	"   coalesce((SELECT kid FROM signing_keys WHERE signing_keys.alg =" \
-	"   " t ".alg AND state = 'active' ORDER BY created_at DESC" \
-	"   LIMIT 1), '') ELSE '' END"
+	"   " t ".alg AND state = 'active'), '') ELSE '' END"
 
 /*
  * The whole redemption in one statement: the client must have this

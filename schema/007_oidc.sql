@@ -20,7 +20,9 @@ CREATE TABLE signing_keys (
 	rotated_at	timestamptz,
 	retired_at	timestamptz
 );
-CREATE INDEX signing_keys_alg ON signing_keys (alg, created_at)
+-- One key of each algorithm signs: the token statements find it with
+-- one probe of this index.
+CREATE UNIQUE INDEX signing_keys_active ON signing_keys (alg)
 	WHERE state = 'active';
 
 ALTER TABLE clients ADD COLUMN id_token_alg text NOT NULL DEFAULT 'RS256'

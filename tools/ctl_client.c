@@ -241,7 +241,9 @@ client_show(struct ctl *c, const char *id)
 	    " THEN 'public' ELSE 'confidential' END, website, owner,"
 	    " array_to_string(grants, ','), array_to_string(scopes, ','),"
 	    " coalesce((SELECT string_agg(uri, ' ' ORDER BY uri) FROM"
-	    " client_redirect_uris WHERE client_id = c.id), ''), created_at"
+	    " client_redirect_uris WHERE client_id = c.id), ''), created_at,"
+	    " id_token_alg, coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
+	    " FROM client_post_logout_uris WHERE client_id = c.id), '')"
 	    " FROM clients c WHERE id = $1", 1, params);
 	if (res == NULL)
 		return 1;
@@ -249,12 +251,14 @@ client_show(struct ctl *c, const char *id)
 		rc = ctl_fail("no client %s", id);
 	else
 		printf("client_id=%s\nname=%s\ntype=%s\nwebsite=%s\nowner=%s\n"
-		    "grants=%s\nscopes=%s\nredirect_uris=%s\ncreated=%s\n",
+		    "grants=%s\nscopes=%s\nredirect_uris=%s\ncreated=%s\n"
+		    "id_token_alg=%s\npost_logout_redirect_uris=%s\n",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
 		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
 		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 7),
-		    PQgetvalue(res, 0, 8));
+		    PQgetvalue(res, 0, 8), PQgetvalue(res, 0, 9),
+		    PQgetvalue(res, 0, 10));
 	PQclear(res);
 	return rc;
 }

@@ -230,7 +230,8 @@ static int
 cmd_metadata(struct ctl *c)
 {
 	static const char *const rtypes[] = { "code", "token", NULL };
-	static const char *const modes[] = { "query", "fragment", NULL };
+	static const char *const modes[] = { "query", "fragment", "form_post",
+	    NULL };
 	static const char *const gtypes[] = { "authorization_code",
 	    "refresh_token", "password", "client_credentials", "implicit",
 	    NULL };

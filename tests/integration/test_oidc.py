@@ -100,7 +100,7 @@ def test_discovery_document(server):
     assert d["jwks_uri"] == base + "/oauth2.0/jwks"
     assert d["end_session_endpoint"] == base + "/oauth2.0/end_session"
     assert "code" in d["response_types_supported"]
-    assert "query" in d["response_modes_supported"]
+    assert d["response_modes_supported"] == ["query", "fragment", "form_post"]
     assert d["token_endpoint_auth_methods_supported"][0] == "client_secret_basic"
     assert "client_secret_post" in d["token_endpoint_auth_methods_supported"]
     assert d["id_token_signing_alg_values_supported"] == ["RS256", "ES256"]
@@ -309,6 +309,31 @@ def test_oidc_request_rules(server, user, rs):
                                 acr_values="1", foo="bar",
                                 response_mode="query"))
     assert "code" in query_of(r.headers["Location"])
+
+
+def test_form_post_response_mode(server, user, rs):
+    """response_mode=form_post: a page whose form posts code, state and
+    iss to the redirect URI, sent by a same-origin script (CSP intact)."""
+    a = Agent(server)
+    login(server, rs, user, agent=a)
+    r = a.authorize(auth_params(rs[0], CB, scope="openid", state="s&1",
+                                response_mode="form_post"))
+    assert r.status_code == 200
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert '<script src="/static/form_post.js"></script>' in r.text
+    f = parse_form(r.text)
+    assert f.action == CB
+    fields = {n: v for n, v, t, _ in f.inputs if t == "hidden"}
+    assert set(fields) == {"code", "state", "iss"}
+    assert fields["state"] == "s&1" and fields["iss"] == server.base
+    r = exchange(server, rs[0], rs[1], fields["code"], CB)
+    assert r.status_code == 200 and "id_token" in r.json()
+    # Errors go the same way.
+    r = a.authorize(auth_params(rs[0], CB, scope="openid", prompt="x",
+                                response_mode="form_post"))
+    fields = {n: v for n, v, t, _ in parse_form(r.text).inputs}
+    assert fields["error"] == "invalid_request"
+    assert server.get("/static/form_post.js").status_code == 200
 
 
 def test_key_rotate_and_retire(server, user, rs):
