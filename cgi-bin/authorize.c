@@ -399,7 +399,8 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		    "public clients must use PKCE (code_challenge)");
 		return -1;
 	}
-	if (r->state.n == 0 && r->challenge.n == 0) {
+	/* PKCE stands in for state only where it protects: the code flow. */
+	if (r->state.n == 0 && (r->challenge.n == 0 || r->implicit)) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "state is required");
 		return -1;
 	}
@@ -652,7 +653,7 @@ do_consent(struct ctx *c, const struct areq *r)
 		return;
 	}
 	scope = scope_str(&c->a, &granted);
-	if (store_consent_add(&c->db, u.id, r->cl.id, scope)) {
+	if (store_consent_set(&c->db, u.id, r->cl.id, scope)) {
 		db_failure_page(c);
 		return;
 	}

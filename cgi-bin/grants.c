@@ -98,8 +98,23 @@ do_password(struct ctx *c, const struct user *u, const char *hash)
 
 	if (req_param(&c->req, "old_password", &old) != FORM_ONE ||
 	    req_param(&c->req, "new_password", &new) != FORM_ONE ||
-	    new.n < 8 || !password_verify(old, u->password_hash)) {
+	    new.n < 8) {
 		grants_page(c, 400, u, hash, "err_password");
+		return;
+	}
+	/* Counted and limited as logins are: a session is no licence to guess. */
+	switch (login_recheck(c, u, old)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		grants_page(c, 400, u, hash, "err_password");
+		return;
+	case LOGIN_THROTTLED:
+		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
+		grants_page(c, 429, u, hash, "err_throttled");
+		return;
+	default:
+		page_db_failure(c);
 		return;
 	}
 	if ((phc = password_hash(&c->a, new)) == NULL ||

@@ -19,7 +19,8 @@ logout(struct ctx *c)
 		return;
 	}
 	if (c->req.err != REQ_OK) {
-		resp_plain(&c->resp, 400, "malformed request");
+		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
+		    "malformed request");
 		return;
 	}
 	if ((rc = session_current(c, &u, &hash)) == -1) {

@@ -57,6 +57,12 @@ me(struct ctx *c)
 		OERR_SET(&e, OERR_SERVER_ERROR, 0, NULL);
 		goto fail;
 	}
+	/* A unionid ties a user across one owner's clients: none without one. */
+	if (union_id && t.owner.n == 0) {
+		OERR_SET(&e, OERR_ACCESS_DENIED, 100048,
+		    "no unionid permission: the client has no owner");
+		goto fail;
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "client_id", json_str(t.client_id));
 	json_object_object_add(o, "openid", json_object_new_string(id));

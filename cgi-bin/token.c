@@ -32,6 +32,7 @@ struct grant_def {
 	const char	*name;
 	unsigned	 flag;
 	int		 public_ok;	/* public clients may use it */
+	int		 get_ok;	/* QQ allows it on GET (qq_compat) */
 	int		 fast;		/* has the one-statement first try */
 	int		 (*run)(struct ctx *, const struct client_key *,
 			    const struct client *, struct issued *,
@@ -144,13 +145,17 @@ code_failure(struct ctx *c, const struct client_key *k, const char *hash,
 		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
 		return -1;
 	}
-	if (row.used)	/* RFC 6749 §4.1.2: revoke what the code gave. */
-		return replayed(c, row.family_id, 100020, "code used twice", e);
+	/*
+	 * Another client's code changes nothing, used or not: only the
+	 * code's own client may set off the replay revocation below.
+	 */
 	if (!str_eq(row.client_id, k->id)) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100019,
 		    "code was issued to another client");
 		return -1;
 	}
+	if (row.used)	/* RFC 6749 §4.1.2: revoke what the code gave. */
+		return replayed(c, row.family_id, 100020, "code used twice", e);
 	if (!row.live) {
 		OERR_SET(e, OERR_INVALID_GRANT, 100067, "code expired");
 		return -1;
@@ -362,10 +367,10 @@ grant_client_credentials(struct ctx *c, const struct client_key *k,
 }
 
 static const struct grant_def grants[] = {
-	{ "authorization_code", GRANT_CODE, 1, 1, grant_code },
-	{ "refresh_token", GRANT_REFRESH, 1, 1, grant_refresh },
-	{ "password", GRANT_PASSWORD, 0, 0, grant_password },
-	{ "client_credentials", GRANT_CLIENT_CREDENTIALS, 0, 1,
+	{ "authorization_code", GRANT_CODE, 1, 1, 1, grant_code },
+	{ "refresh_token", GRANT_REFRESH, 1, 1, 1, grant_refresh },
+	{ "password", GRANT_PASSWORD, 0, 0, 0, grant_password },
+	{ "client_credentials", GRANT_CLIENT_CREDENTIALS, 0, 0, 1,
 	    grant_client_credentials },
 };
 
@@ -503,6 +508,12 @@ token(struct ctx *c)
 	if (g == NULL) {
 		OERR_SET(&e, OERR_UNSUPPORTED_GRANT_TYPE, 100004,
 		    "unsupported grant_type");
+		goto fail;
+	}
+	/* A password or a client secret never travels in a URL. */
+	if (!g->get_ok && req_is(&c->req, "GET")) {
+		OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
+		    "use POST for this grant_type (RFC 6749 §3.2)");
 		goto fail;
 	}
 	if (client_credentials(c, &k.id, &secret, &e))

@@ -25,4 +25,11 @@ enum login_result {
 enum login_result login_check(struct ctx *, struct str username,
 	    struct str password, struct user *u);
 
+/*
+ * Check the password of a logged-in user (before a password change)
+ * under the same counters and limits as login_check.
+ */
+enum login_result login_recheck(struct ctx *, const struct user *u,
+	    struct str password);
+
 #endif

@@ -48,8 +48,6 @@ static const struct {
 	    "the form expired or came from another site" },
 	[OERR_REQUEST_NOT_SUPPORTED] = { "request_not_supported", 400, 100000,
 	    "request objects are not supported" },
-	[OERR_INTERACTION_REQUIRED] = { "interaction_required", 400, 100000,
-	    "the user must interact with the server" },
 };
 
 static int

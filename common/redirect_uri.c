@@ -19,8 +19,13 @@ host_is_loopback(struct str rest)
 	return 0;
 }
 
-int
-ruri_registrable(struct str u)
+/*
+ * An absolute http(s) URL of at most 2000 printable ASCII bytes, without
+ * fragment or userinfo; plain http only on a loopback host unless
+ * any_http.
+ */
+static int
+http_url(struct str u, int any_http)
 {
 	struct str	rest;
 	size_t		i;
@@ -39,17 +44,30 @@ ruri_registrable(struct str u)
 	} else if (str_has_prefix(u, "http://")) {
 		rest.p = u.p + 7;
 		rest.n = u.n - 7;
-		if (!host_is_loopback(rest))
+		if (!any_http && !host_is_loopback(rest))
 			return 0;
 	} else
 		return 0;
 	/* A host must follow, without userinfo. */
-	if (rest.n == 0 || rest.p[0] == '/' || rest.p[0] == ':')
+	if (rest.n == 0 || rest.p[0] == '/' || rest.p[0] == ':' ||
+	    rest.p[0] == '?')
 		return 0;
 	for (i = 0; i < rest.n && rest.p[i] != '/'; i++)
 		if (rest.p[i] == '@')
 			return 0;
 	return 1;
+}
+
+int
+ruri_registrable(struct str u)
+{
+	return http_url(u, 0);
+}
+
+int
+website_ok(struct str u)
+{
+	return http_url(u, 1);
 }
 
 void

@@ -12,6 +12,13 @@
 int	ruri_registrable(struct str uri);
 
 /*
+ * 1 if uri may be shown as a client's website link: an absolute http or
+ * https URL with a host, no userinfo, no whitespace or control
+ * characters, at most 2000 bytes.
+ */
+int	website_ok(struct str uri);
+
+/*
  * Start a response URI: copy base and the separator for the first
  * parameter: '#' when fragment is set, else '?' or '&' depending on
  * whether base already has a query (RFC 6749 §3.1.2).

@@ -16,7 +16,8 @@ set_cookie(struct ctx *c, const char *name, struct str value, long max_age)
 	strbuf_append(&b, value.p, value.n);
 	strbuf_appendf(&b, "; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld",
 	    max_age);
-	if (c->req.https)
+	/* An https issuer is served over TLS, whatever the proxy's hop. */
+	if (c->req.https || str_has_prefix(str_c(c->cfg.issuer), "https://"))
 		strbuf_puts(&b, "; Secure");
 	resp_header(&c->resp, "Set-Cookie", strbuf_str(&b));
 }

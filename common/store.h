@@ -6,6 +6,9 @@
 #include "scope.h"
 #include "str.h"
 
+/* A username is 1 to USERNAME_MAX characters (not bytes), as the schema says. */
+#define USERNAME_MAX	64
+
 /* Grant types a client may use (clients.grants). */
 enum grant {
 	GRANT_CODE = 1 << 0,
@@ -234,8 +237,8 @@ int	store_grant_revoke(struct db *, long user_id, struct str client_id);
 /* Load the remembered scopes into s (arena). 0, 1 none, -1 failure. */
 int	store_consent_get(struct db *, struct arena *, long user_id,
 	    struct str client_id, struct scopes *s);
-/* Add scopes to the remembered consent. 0 or -1. */
-int	store_consent_add(struct db *, long user_id, struct str client_id,
+/* Remember exactly these scopes as the consent (the last approval). 0 or -1. */
+int	store_consent_set(struct db *, long user_id, struct str client_id,
 	    struct str scope_space_separated);
 
 struct grant_row {

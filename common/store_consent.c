@@ -9,12 +9,11 @@ static struct stmt consent_get = { "consent_get",
 	"SELECT array_to_string(scopes, ' ') FROM consents"
 	" WHERE user_id = $1 AND client_id = $2", 2, 0 };
 
-static struct stmt consent_add = { "consent_add",
+static struct stmt consent_set = { "consent_set",
 	"INSERT INTO consents (user_id, client_id, scopes)"
 	" VALUES ($1, $2, string_to_array($3, ' '))"
 	" ON CONFLICT (user_id, client_id) DO UPDATE SET granted_at = now(),"
-	" scopes = ARRAY(SELECT DISTINCT unnest(consents.scopes ||"
-	"   EXCLUDED.scopes) ORDER BY 1)", 3, 0 };
+	" scopes = EXCLUDED.scopes", 3, 0 };
 
 static struct stmt consent_list = { "consent_list",
 	"SELECT c.id, c.name, c.website, coalesce((SELECT string_agg("
@@ -62,7 +61,7 @@ store_scopes_cell(struct arena *a, PGresult *res, int row, int col,
 }
 
 int
-store_consent_add(struct db *db, long user_id, struct str client_id,
+store_consent_set(struct db *db, long user_id, struct str client_id,
     struct str scope)
 {
 	struct arena	 a = { 0 };
@@ -75,7 +74,7 @@ store_consent_add(struct db *db, long user_id, struct str client_id,
 	params[0] = uid;
 	params[1] = str_dup(&a, client_id);
 	params[2] = str_dup(&a, scope);
-	if ((res = db_exec(db, &consent_add, params)) != NULL) {
+	if ((res = db_exec(db, &consent_set, params)) != NULL) {
 		PQclear(res);
 		rc = 0;
 	}

@@ -46,7 +46,9 @@ int
 store_user_by_name(struct db *db, struct arena *a, struct str name,
     struct user *u)
 {
-	if (name.n == 0 || name.n > 64)
+	/* The schema counts characters; a longer name cannot exist. */
+	if (name.n == 0 || name.n > USERNAME_MAX * 4 ||
+	    str_utf8_len(name) > USERNAME_MAX)
 		return 1;
 	return store_user_load(db, a, &user_by_name, str_dup(a, name), u);
 }

@@ -241,3 +241,25 @@ strbuf_str(const struct strbuf *b)
 
 	return s;
 }
+
+size_t
+str_utf8_len(struct str s)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < s.n; i++)
+		if (((unsigned char)s.p[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+size_t
+str_utf8_prefix(struct str s, size_t max)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < s.n; i++)
+		if (((unsigned char)s.p[i] & 0xc0) != 0x80 && n++ == max)
+			return i;
+	return s.n;
+}

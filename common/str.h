@@ -49,6 +49,13 @@ char		*str_dup(struct arena *, struct str);
 /* 1 if the bytes are valid UTF-8 (no overlongs, no surrogates). */
 int		 str_is_utf8(struct str);
 
+/*
+ * For valid UTF-8: the number of characters, and the length in bytes of
+ * the first max characters (never splits a character).
+ */
+size_t		 str_utf8_len(struct str);
+size_t		 str_utf8_prefix(struct str, size_t max);
+
 /* Builder: n excludes the NUL; p is always NUL-terminated. */
 struct strbuf {
 	char		*p;

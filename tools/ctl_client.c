@@ -136,7 +136,7 @@ check_scopes(struct ctl *c, const char *list)
 static int
 client_add(struct ctl *c, int argc, char **argv)
 {
-	struct client_opts	 o = { .owner = "default", .website = "",
+	struct client_opts	 o = { .owner = NULL, .website = "",
 	    .grants = "authorization_code,refresh_token",
 	    .id_token_alg = "RS256" };
 	struct str		 secret = STR_NULL;
@@ -166,6 +166,11 @@ client_add(struct ctl *c, int argc, char **argv)
 	if (strcmp(o.id_token_alg, "RS256") != 0 &&
 	    strcmp(o.id_token_alg, "ES256") != 0)
 		return ctl_fail("--id-token-alg must be RS256 or ES256");
+	if (*o.website && !website_ok(str_c(o.website)))
+		return ctl_fail("bad --website %s (an absolute http or https "
+		    "URL)", o.website);
+	if (o.owner != NULL && *o.owner == '\0')
+		return ctl_fail("--owner needs a value");
 	if (o.id != NULL && !vschar(o.id))
 		return ctl_fail("bad --id (1-128 printable ASCII characters)");
 	if (o.scopes != NULL && (scope_parse(&sc, str_c(o.scopes)) ||
@@ -238,7 +243,8 @@ client_show(struct ctl *c, const char *id)
 	int		 rc = 0;
 
 	res = ctl_sql(c, "SELECT id, name, CASE WHEN secret_hash IS NULL"
-	    " THEN 'public' ELSE 'confidential' END, website, owner,"
+	    " THEN 'public' ELSE 'confidential' END, website,"
+	    " coalesce(owner, ''),"
 	    " array_to_string(grants, ','), array_to_string(scopes, ','),"
 	    " coalesce((SELECT string_agg(uri, ' ' ORDER BY uri) FROM"
 	    " client_redirect_uris WHERE client_id = c.id), ''), created_at,"

@@ -4,6 +4,7 @@
 
 #include "ctl.h"
 #include "password.h"
+#include "store.h"
 
 static char *
 read_password(struct ctl *c)
@@ -58,6 +59,9 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (!str_is_utf8(str_c(argv[2])) || !str_is_utf8(str_c(nick)) ||
 	    !str_is_utf8(str_c(avatar)))
 		return ctl_fail("names must be valid UTF-8");
+	if (*argv[2] == '\0' || str_utf8_len(str_c(argv[2])) > USERNAME_MAX)
+		return ctl_fail("the username must be 1 to %d characters",
+		    USERNAME_MAX);
 	/* A plain check: one @, something on each side, no space. */
 	if (*email && (strchr(email, '@') == NULL || *email == '@' ||
 	    strchr(email, '@')[1] == '\0' || strchr(email, '@') !=

@@ -34,9 +34,12 @@ ctl_sql(struct ctl *c, const char *sql, int n, const char *const *params)
 	const char	*msg;
 	ExecStatusType	 st;
 
-	if (c->db.conn == NULL && db_exec_plain(&c->db, "SELECT 1") == NULL) {
-		ctl_fail("cannot connect to the database");
-		return NULL;
+	if (c->db.conn == NULL) {
+		if ((res = db_exec_plain(&c->db, "SELECT 1")) == NULL) {
+			ctl_fail("cannot connect to the database");
+			return NULL;
+		}
+		PQclear(res);
 	}
 	res = PQexecParams(c->db.conn, sql, n, NULL, params, NULL, NULL, 0);
 	st = PQresultStatus(res);

@@ -14,13 +14,15 @@
 #   PORT=N          port to listen on (default 8080)
 #   OAUTH_BINDIR=D  directory holding cgi-bin/*.fcgi and tools/oauthctl
 #                   ("san" for the sanitizer build; default: the tree)
+#   OAUTH_VAR=D     state directory (default: var/ in the tree); an
+#                   absolute path
 #
 # As root, PostgreSQL runs as the `postgres` user and lighttpd's workers
 # as `www-data`, so the tree must be readable by them.
 set -euo pipefail
 
 PREFIX=$(cd "$(dirname "$0")/.." && pwd)
-VAR=$PREFIX/var
+VAR=${OAUTH_VAR:-$PREFIX/var}
 PORT=${PORT:-8080}
 BASE=http://127.0.0.1:$PORT
 
@@ -35,6 +37,8 @@ esac
 # expressions: keep them to characters that need no quoting anywhere.
 [[ $PREFIX =~ ^[A-Za-z0-9_./+@:-]+$ ]] ||
 	die "the tree's path '$PREFIX' must not contain spaces or quotes"
+[[ $VAR =~ ^/[A-Za-z0-9_./+@:-]+$ ]] ||
+	die "OAUTH_VAR must be an absolute path without spaces or quotes"
 
 case ${OAUTH_BINDIR:-} in
 '')  BINDIR=$PREFIX ;;
@@ -136,7 +140,9 @@ stop_pg() {
 }
 
 cleanup() {
-	trap - INT TERM
+	# Ignored, not reset: a second Ctrl-C must not cut the cleanup short
+	# and leave PostgreSQL running (the commands below inherit this).
+	trap '' INT TERM
 	stop_lighttpd
 	stop_pg
 	say "stopped"

@@ -361,10 +361,14 @@ def run_flow(b, app, user, rounds, first=True, last=True, errors=True):
         r = b.request("introspect", "POST", auth=app,
                       params={"token": fresh["access_token"]})
         assert _json(r)["active"] is True, r.text
+        # QQ's GET path: a refresh (client_credentials is POST only).
         r = b.request("token", "GET", params={
-            "grant_type": "client_credentials", "client_id": cid,
-            "client_secret": secret})
+            "grant_type": "refresh_token", "client_id": cid,
+            "client_secret": secret,
+            "refresh_token": fresh["refresh_token"]})
         assert r.status == 200 and r.text.startswith("access_token="), r.text
+        fresh = dict(x.split("=", 1) for x in r.text.strip().split("&"))
+        assert {"access_token", "refresh_token"} <= fresh.keys(), r.text
         if errors:
             # A wrong secret (counted against the client: once per flow,
             # well below the limit), then an unknown client (not counted).

@@ -89,6 +89,42 @@ test_registrable(void **state)
 		CASE_INT(i, ruri_registrable(cases[i].in), cases[i].want);
 }
 
+/* A website: any http(s) host; everything else as for redirect URIs. */
+static void
+test_website(void **state)
+{
+	static const struct {
+		struct str	in;
+		int		want;
+	} cases[] = {
+		{ SV("https://my.example/"), 1 },
+		{ SV("http://my.example/"), 1 },
+		{ SV("http://my.example"), 1 },
+		{ SV("https://my.example:8443/a?b=c"), 1 },
+		{ SV("http://127.0.0.1:8080/demo/"), 1 },
+		{ SV("javascript:alert(1)"), 0 },
+		{ SV("JavaScript:alert(1)"), 0 },
+		{ SV("javascript://my.example/%0aalert(1)"), 0 },
+		{ SV("data:text/html,x"), 0 },
+		{ SV("vbscript:x"), 0 },
+		{ SV("ftp://my.example/"), 0 },
+		{ SV("//my.example/"), 0 },
+		{ SV("/relative"), 0 },
+		{ SV("my.example"), 0 },
+		{ SV("https://"), 0 },
+		{ SV("https://?x"), 0 },
+		{ SV("https://user@my.example/"), 0 },
+		{ SV("https://my.example/a b"), 0 },
+		{ SV("https://my.example/\r\nX: y"), 0 },
+		{ SV(""), 0 },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++)
+		CASE_INT(i, website_ok(cases[i].in), cases[i].want);
+}
+
 /* At most 2000 bytes. */
 static void
 test_registrable_length(void **state)
@@ -227,6 +263,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registrable),
 		cmocka_unit_test(test_registrable_length),
+		cmocka_unit_test(test_website),
 		cmocka_unit_test(test_begin),
 		cmocka_unit_test(test_param),
 		cmocka_unit_test(test_build),

@@ -194,6 +194,36 @@ test_is_utf8(void **state)
 }
 
 static void
+test_utf8_len_and_prefix(void **state)
+{
+	/* "用户" is 2 characters in 6 bytes; "\xf0\x9d\x84\x9e" is one in 4. */
+	static const struct {
+		struct str	in;
+		size_t		max;
+		size_t		len, prefix;
+	} cases[] = {
+		{ SV(""), 3, 0, 0 },
+		{ SV("abc"), 0, 3, 0 },
+		{ SV("abc"), 2, 3, 2 },
+		{ SV("abc"), 3, 3, 3 },
+		{ SV("abc"), 9, 3, 3 },
+		{ SV("\xe7\x94\xa8\xe6\x88\xb7"), 1, 2, 3 },
+		{ SV("\xe7\x94\xa8\xe6\x88\xb7"), 2, 2, 6 },
+		{ SV("a\xe7\x94\xa8" "b"), 2, 3, 4 },
+		{ SV("\xf0\x9d\x84\x9e!"), 1, 2, 4 },
+		{ SV("\xc3\xa9\xc3\xa9"), 1, 2, 2 },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		CASE_INT(i, str_utf8_len(cases[i].in), cases[i].len);
+		CASE_INT(i, str_utf8_prefix(cases[i].in, cases[i].max),
+		    cases[i].prefix);
+	}
+}
+
+static void
 test_strbuf_basic(void **state)
 {
 	struct arena	 a = { 0 };
@@ -298,6 +328,7 @@ main(void)
 		cmocka_unit_test(test_eq_ct),
 		cmocka_unit_test(test_to_long),
 		cmocka_unit_test(test_is_utf8),
+		cmocka_unit_test(test_utf8_len_and_prefix),
 		cmocka_unit_test(test_strbuf_basic),
 		cmocka_unit_test(test_strbuf_hex),
 		cmocka_unit_test(test_strbuf_grow),
