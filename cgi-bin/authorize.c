@@ -69,14 +69,7 @@ redirect_status(struct ctx *c)
 static void
 error_page(struct ctx *c, int status, const char *error, const char *desc)
 {
-	struct tvars	*v = tvars_new(&c->a, NULL);
-	char		 s[8];
-
-	snprintf(s, sizeof(s), "%d", status);
-	tvars_setc(v, "status", s);
-	tvars_setc(v, "error", error);
-	tvars_setc(v, "description", desc);
-	page_render(c, status, "error", v);
+	page_error(c, status, error, desc);
 }
 
 static void
@@ -415,15 +408,7 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 static struct str
 fingerprint(struct ctx *c, const struct areq *r)
 {
-	struct strbuf	b;
-	size_t		i;
-
-	strbuf_init(&b, &c->a);
-	for (i = 0; i < NPARAMS; i++) {
-		strbuf_appendf(&b, "%zu:", r->given[i].n);
-		strbuf_append(&b, r->given[i].p, r->given[i].n);
-	}
-	return strbuf_str(&b);
+	return csrf_fingerprint(&c->a, r->given, NPARAMS);
 }
 
 static void

@@ -1,6 +1,4 @@
 /* end_session.c: GET|POST /oauth2.0/end_session: RP-Initiated Logout 1.0 */
-#include <stdio.h>
-
 #include "fcgi_loop.h"
 #include "idtoken.h"
 #include "redirect_uri.h"
@@ -22,33 +20,6 @@ struct lreq {
 	int		 have_client;
 };
 
-static void
-page(struct ctx *c, int status, const char *error, const char *desc)
-{
-	struct tvars	*v = tvars_new(&c->a, NULL);
-	char		 s[8];
-
-	snprintf(s, sizeof(s), "%d", status);
-	tvars_setc(v, "status", s);
-	tvars_setc(v, "error", error);
-	tvars_setc(v, "description", desc);
-	page_render(c, status, "error", v);
-}
-
-static struct str
-fingerprint(struct ctx *c, const struct lreq *r)
-{
-	struct strbuf	b;
-	size_t		i;
-
-	strbuf_init(&b, &c->a);
-	for (i = 0; i < NLOGOUT; i++) {
-		strbuf_appendf(&b, "%zu:", r->v[i].n);
-		strbuf_append(&b, r->v[i].p, r->v[i].n);
-	}
-	return strbuf_str(&b);
-}
-
 /*
  * Read and check the request: a hint must be ours, a client named twice
  * must be the same, and a post_logout_redirect_uri must be registered
@@ -63,7 +34,7 @@ check(struct ctx *c, struct lreq *r)
 
 	for (i = 0; i < NLOGOUT; i++) {
 		if (req_param(&c->req, logout_params[i], &r->v[i]) == FORM_DUP) {
-			page(c, 400, "invalid_request",
+			page_error(c, 400, "invalid_request",
 			    "A parameter was given more than once.");
 			return -1;
 		}
@@ -73,7 +44,7 @@ check(struct ctx *c, struct lreq *r)
 		if ((rc = idtoken_hint(c, r->v[0], &aud, &r->sub)) == -1)
 			goto dbfail;
 		if (rc == 1 || (r->client_id.n && !str_eq(aud, r->client_id))) {
-			page(c, 400, "invalid_request",
+			page_error(c, 400, "invalid_request",
 			    "The id_token_hint is not valid here.");
 			return -1;
 		}
@@ -92,7 +63,7 @@ check(struct ctx *c, struct lreq *r)
 	if (rc == -1)
 		goto dbfail;
 	if (rc == 0) {
-		page(c, 400, "invalid_request",
+		page_error(c, 400, "invalid_request",
 		    "post_logout_redirect_uri is not registered for this client.");
 		return -1;
 	}
@@ -137,7 +108,7 @@ confirm_page(struct ctx *c, const struct lreq *r, const struct user *u,
 	tvars_setc(v, "confirm", "1");
 	tvars_setc(v, "action", "/oauth2.0/end_session");
 	tvars_set(v, "csrf", csrf_make(c, "end_session", str_c(hash),
-	    fingerprint(c, r)));
+	    csrf_fingerprint(&c->a, r->v, NLOGOUT)));
 	if (r->have_client)
 		tvars_set(v, "client_name", r->cl.name);
 	tvars_set(v, "username", u->username);
@@ -162,11 +133,11 @@ end_session(struct ctx *c)
 
 	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
 		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		page(c, 405, "invalid_request", "Method not allowed.");
+		page_error(c, 405, "invalid_request", "Method not allowed.");
 		return;
 	}
 	if (c->req.err != REQ_OK) {
-		page(c, c->req.err == REQ_TOO_LARGE ? 413 : 400,
+		page_error(c, c->req.err == REQ_TOO_LARGE ? 413 : 400,
 		    "invalid_request", "Malformed request parameters.");
 		return;
 	}
@@ -186,8 +157,8 @@ end_session(struct ctx *c)
 	if (str_eq_c(op, "logout")) {
 		if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
 		    request_cross_site(c) || !csrf_check(c, "end_session",
-		    str_c(hash), fingerprint(c, &r), token)) {
-			page(c, 403, "access_denied",
+		    str_c(hash), csrf_fingerprint(&c->a, r.v, NLOGOUT), token)) {
+			page_error(c, 403, "access_denied",
 			    "The form expired or came from another site.");
 			return;
 		}

@@ -37,6 +37,13 @@ int	fcgi_main(const char *prog, handler_fn h);
 void	page_render(struct ctx *, int status, const char *name,
 	    struct tvars *v);
 
+/*
+ * The error page (template "error") with status, an error code and a
+ * description for the user.
+ */
+void	page_error(struct ctx *, int status, const char *error,
+	    const char *desc);
+
 /* The 500/503 answer for a database failure, as plain text. */
 void	page_db_failure(struct ctx *);
 

@@ -23,24 +23,14 @@ static struct stmt post_logout_ok = { "post_logout_ok",
 	"SELECT 1 FROM client_post_logout_uris"
 	" WHERE client_id = $1 AND uri = $2", 2, 0 };
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int
 store_key_get(struct db *db, struct arena *a, struct str kid, struct str *alg,
     unsigned char **sealed, size_t *n, int *live)
 {
-	const char	*params[1], *hex;
+	const char	*params[1];
+	unsigned char	*raw;
 	PGresult	*res;
-	size_t		 i, len;
-	int		 rc = 1, hi, lo;
+	int		 rc = 1;
 
 	if (kid.n == 0 || kid.n > 64)
 		return 1;
@@ -49,19 +39,13 @@ store_key_get(struct db *db, struct arena *a, struct str kid, struct str *alg,
 		return -1;
 	if (PQntuples(res) != 1)
 		goto out;
-	/* bytea in text form: "\x" and lower-case hex. */
-	hex = PQgetvalue(res, 0, 1);
-	len = (size_t)PQgetlength(res, 0, 1);
-	if (len < 2 || hex[0] != '\\' || hex[1] != 'x' || len % 2)
+	raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), n);
+	if (raw == NULL)
 		goto out;
-	*n = (len - 2) / 2;
 	*sealed = arena_alloc(a, *n + 1);
-	for (i = 0; i < *n; i++) {
-		if ((hi = hexval(hex[2 + 2 * i])) < 0 ||
-		    (lo = hexval(hex[3 + 2 * i])) < 0)
-			goto out;
-		(*sealed)[i] = (unsigned char)(hi << 4 | lo);
-	}
+	memcpy(*sealed, raw, *n);
+	explicit_bzero(raw, *n);
+	PQfreemem(raw);
 	*alg = store_cell(a, res, 0, 0);
 	*live = store_bool(res, 0, 2);
 	rc = 0;
