@@ -9,7 +9,6 @@ import base64
 import hashlib
 import json
 import time
-from urllib.parse import urlencode
 
 import pytest
 import requests

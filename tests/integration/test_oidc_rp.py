@@ -14,94 +14,20 @@ consent forms and follows the redirects between the two servers.
 """
 
 import json
-import os
 import re
 import secrets
 import shutil
 import subprocess
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 import harness
-from conftest import make_user
 from flow import Agent, query_of
+from oidc_rp import RP_DIR, ModAuthOpenidc
 
-RP_DIR = harness.REPO / "tests" / "rp"
 MOD = Path("/usr/lib/apache2/modules/mod_auth_openidc.so")
-
-PAGE = r'''#!/usr/bin/python3
-import json, os
-print("Content-Type: application/json")
-print()
-print(json.dumps({k: v for k, v in os.environ.items()
-                  if k == "REMOTE_USER" or k.startswith("OIDC_")}))
-'''
-
-
-class ModAuthOpenidc:
-    """Apache with mod_auth_openidc as the README configures it."""
-
-    def __init__(self, server, port, client_id, secret):
-        self.server = server
-        self.client_id = client_id
-        self.top = server.top / ("rp-" + secrets.token_hex(4))
-        self.port = port
-        self.base = "http://127.0.0.1:%d" % self.port
-        self.proc = None
-        (self.top / "www").mkdir(parents=True)
-        (self.top / "cgi").mkdir()
-        (self.top / "www" / "loggedout.html").write_text("logged out\n")
-        page = self.top / "cgi" / "page.py"
-        page.write_text(PAGE)
-        page.chmod(0o755)
-        self.top.chmod(0o755)
-        text = (RP_DIR / "mod_auth_openidc.conf").read_text()
-        for k, v in (("@RP@", self.base), ("@RPPORT@", self.port),
-                     ("@VAR@", self.top), ("@OP@", server.config["issuer"]),
-                     ("@CLIENT_ID@", client_id),
-                     ("@CLIENT_SECRET@", secret),
-                     ("@PASSPHRASE@", secrets.token_hex(16)),
-                     ("@USER@", server.acc.run_user),
-                     ("@GROUP@", server.acc.run_group)):
-            text = text.replace(k, str(v))
-        assert not re.findall(r"@[A-Z_]+@", text)
-        self.conf = self.top / "apache.conf"
-        self.conf.write_text(text)
-        for f in ("error.log", "access.log"):
-            (self.top / f).touch()
-        server.acc.chown_run(self.top)
-
-    def start(self):
-        apache = shutil.which("apache2", path=harness.SYS_PATH)
-        with open(self.top / "stderr.log", "ab") as err:
-            self.proc = subprocess.Popen(
-                [apache, "-f", str(self.conf), "-D", "FOREGROUND"],
-                stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                env=self.server.env, cwd=str(self.top),
-                start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log()
-            try:
-                requests.get(self.base + "/loggedout.html", timeout=2)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError("mod_auth_openidc's Apache did not start")
-
-    def stop(self):
-        if self.proc is not None:
-            harness._stop_group(self.proc)
-            self.proc = None
-
-    def log(self):
-        return "".join((self.top / f).read_text(errors="replace")
-                       for f in ("error.log", "stderr.log")
-                       if (self.top / f).exists())
 
 
 @pytest.fixture(scope="module")
@@ -109,15 +35,7 @@ def rp(server):
     if not MOD.exists():
         pytest.fail("libapache2-mod-auth-openidc is not installed "
                     "(tools/deps.sh all)", pytrace=False)
-    port = harness.free_port()
-    base = "http://127.0.0.1:%d" % port
-    out = server.oauthctl(
-        "client", "add", "--name", "Apache mod_auth_openidc",
-        "--redirect-uri", base + "/protected/redirect_uri",
-        "--post-logout-redirect-uri", base + "/loggedout.html",
-        "--scopes", "openid,profile,email", check=True).stdout
-    v = dict(line.split("=", 1) for line in out.split())
-    m = ModAuthOpenidc(server, port, v["client_id"], v["client_secret"])
+    m = ModAuthOpenidc.register(server)
     m.start()
     try:
         yield m
@@ -218,6 +136,29 @@ def test_mod_auth_openidc_logs_in_refreshes_and_logs_out(server, rp, person):
     assert r.headers["Location"].startswith(server.base + "/oauth2.0/authorize?")
     r = a.s.get(r.headers["Location"], allow_redirects=False, timeout=30)
     assert r.status_code == 200 and 'name="password"' in r.text
+
+
+def test_readme_example_is_the_tested_configuration():
+    """Every directive of the README's mod_auth_openidc example is a line
+    of the configuration the test above runs (values aside)."""
+    readme = (harness.REPO / "README.md").read_text()
+    block = re.search(r"```apache\n(.*?)```", readme, re.S).group(1)
+    conf = (RP_DIR / "mod_auth_openidc.conf").read_text()
+    example = conf.split("# --- the README's mod_auth_openidc example ---")[1]
+    example = example.split("# --- end of the example ---")[0]
+
+    def shape(text):
+        out = []
+        for line in text.strip().splitlines():
+            words = line.split()
+            if not words or words[0] == "LoadModule":
+                continue
+            out.append(words[0] if words[0].startswith("OIDC")
+                       else " ".join(words))
+        return out
+
+    assert shape(block) == shape(example)
+    assert "OIDCProviderMetadataURL" in shape(block)
 
 
 # -- npm openid-client ---------------------------------------------------------
