@@ -23,59 +23,70 @@ static struct {
 	char		 kid[JWK_KID_MAX];
 	enum jwk_alg	 alg;
 	EVP_PKEY	*k;
+	EVP_PKEY_CTX	*signer;	/* jws_signer(k) */
 } cache[KEY_CACHE];
 static size_t	cache_next;
 
+/* The cache slot of kid, or -1. */
+static int
+cached(struct str kid)
+{
+	size_t	i;
+
+	for (i = 0; i < KEY_CACHE; i++)
+		if (cache[i].k != NULL && str_eq_c(kid, cache[i].kid))
+			return (int)i;
+	return -1;
+}
+
 /*
- * The key kid, from the cache or the store. live: whether it must be
- * published still (verification), checked in the store each time.
- * Returns 0 with *k and *alg, 1 if there is no such usable key, -1 on
- * a database failure.
+ * The cache slot of the key kid, loaded from the store when it is not
+ * cached. check_live: it must still be published (verification), which
+ * the store is asked each time. Returns the slot, -2 if there is no such
+ * usable key, -1 on a database failure.
  */
 static int
-key_get(struct ctx *c, struct str kid, int check_live, EVP_PKEY **k,
-    enum jwk_alg *alg)
+key_get(struct ctx *c, struct str kid, int check_live)
 {
 	unsigned char	*sealed;
 	struct str	 name;
-	size_t		 i, n;
-	int		 rc, live;
+	enum jwk_alg	 alg;
+	EVP_PKEY	*k;
+	EVP_PKEY_CTX	*signer;
+	size_t		 n;
+	int		 rc, live, i;
 
 	if (kid.n == 0 || kid.n >= JWK_KID_MAX)
-		return 1;
-	for (i = 0; i < KEY_CACHE && !check_live; i++) {
-		if (cache[i].k != NULL && str_eq_c(kid, cache[i].kid)) {
-			*k = cache[i].k;
-			*alg = cache[i].alg;
-			return 0;
-		}
-	}
+		return -2;
+	if (!check_live && (i = cached(kid)) >= 0)
+		return i;
 	if ((rc = store_key_get(&c->db, &c->a, kid, &name, &sealed, &n,
 	    &live)) != 0)
-		return rc;
+		return rc == 1 ? -2 : -1;
 	if (!live && check_live)
-		return 1;
-	for (i = 0; i < KEY_CACHE; i++) {
-		if (cache[i].k != NULL && str_eq_c(kid, cache[i].kid)) {
-			*k = cache[i].k;
-			*alg = cache[i].alg;
-			return 0;
-		}
-	}
-	if (jwk_alg_parse(name, alg) ||
-	    (*k = jwk_unseal(*alg, str_dup(&c->a, kid), sealed, n,
+		return -2;
+	if ((i = cached(kid)) >= 0)
+		return i;
+	if (jwk_alg_parse(name, &alg) ||
+	    (k = jwk_unseal(alg, str_dup(&c->a, kid), sealed, n,
 	    c->cfg.key, c->cfg.keylen)) == NULL) {
 		fprintf(stderr, "%s: signing key %.*s does not open with "
 		    "this secret key\n", c->prog, (int)kid.n, kid.p);
-		return 1;
+		return -2;
 	}
-	i = cache_next++ % KEY_CACHE;
+	if ((signer = jws_signer(k, alg)) == NULL) {
+		EVP_PKEY_free(k);
+		return -2;
+	}
+	i = (int)(cache_next++ % KEY_CACHE);
+	EVP_PKEY_CTX_free(cache[i].signer);
 	EVP_PKEY_free(cache[i].k);
 	memcpy(cache[i].kid, kid.p, kid.n);
 	cache[i].kid[kid.n] = '\0';
-	cache[i].alg = *alg;
-	cache[i].k = *k;
-	return 0;
+	cache[i].alg = alg;
+	cache[i].k = k;
+	cache[i].signer = signer;
+	return i;
 }
 
 struct str
@@ -106,12 +117,10 @@ idtoken_make(struct ctx *c, struct str client_id, const struct id_info *id,
     struct str access_token, struct str *out)
 {
 	json_object	*o;
-	EVP_PKEY	*k;
-	enum jwk_alg	 alg;
 	struct str	 sub, payload;
-	int		 rc;
+	int		 rc, i;
 
-	if (id->kid.n == 0 || key_get(c, id->kid, 0, &k, &alg) != 0) {
+	if (id->kid.n == 0 || (i = key_get(c, id->kid, 0)) < 0) {
 		fprintf(stderr, "%s: no usable %.*s signing key: run "
 		    "oauthctl key rotate\n", c->prog, (int)id->alg.n,
 		    id->alg.p);
@@ -135,7 +144,8 @@ idtoken_make(struct ctx *c, struct str client_id, const struct id_info *id,
 	json_object_object_add(o, "at_hash", at_hash(c, access_token));
 	payload = str_c(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	rc = jws_sign(&c->a, k, alg, str_dup(&c->a, id->kid), payload, out);
+	rc = jws_sign(&c->a, cache[i].signer, cache[i].alg, cache[i].kid,
+	    payload, out);
 	json_object_put(o);
 	return rc;
 }
@@ -164,16 +174,16 @@ idtoken_hint(struct ctx *c, struct str token, struct str *aud,
     struct str *sub)
 {
 	json_object	*o;
-	EVP_PKEY	*k;
-	enum jwk_alg	 alg, kalg;
+	enum jwk_alg	 alg;
 	struct str	 kid, iss;
-	int		 rc;
+	int		 rc, i;
 
 	if (jws_header(&c->a, token, &alg, &kid))
 		return 1;
-	if ((rc = key_get(c, kid, 1, &k, &kalg)) != 0)
-		return rc;
-	if (kalg != alg || (o = jws_verify(&c->a, token, k, alg)) == NULL)
+	if ((i = key_get(c, kid, 1)) < 0)
+		return i == -1 ? -1 : 1;
+	if (cache[i].alg != alg ||
+	    (o = jws_verify(&c->a, token, cache[i].k, alg)) == NULL)
 		return 1;
 	rc = 1;
 	if (claim(c, o, "iss", &iss) == 0 && str_eq_c(iss, c->cfg.issuer) &&

@@ -4,8 +4,10 @@
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include "b64.h"
+#include "crypto.h"
 #include "jwt.h"
 
 #define JWS_MAX		8192	/* longest token we look at */
@@ -53,15 +55,30 @@ out:
 	return n;
 }
 
-int
-jws_sign(struct arena *a, EVP_PKEY *k, enum jwk_alg alg, const char *kid,
-    struct str payload, struct str *out)
+EVP_PKEY_CTX *
+jws_signer(EVP_PKEY *k, enum jwk_alg alg)
 {
-	unsigned char	 sig[512], raw[2 * ES256_HALF];
+	EVP_PKEY_CTX	*x;
+
+	if ((x = EVP_PKEY_CTX_new(k, NULL)) == NULL)
+		return NULL;
+	if (EVP_PKEY_sign_init(x) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(x, EVP_sha256()) != 1 ||
+	    (alg == JWK_RS256 &&
+	    EVP_PKEY_CTX_set_rsa_padding(x, RSA_PKCS1_PADDING) != 1)) {
+		EVP_PKEY_CTX_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+int
+jws_sign(struct arena *a, EVP_PKEY_CTX *signer, enum jwk_alg alg,
+    const char *kid, struct str payload, struct str *out)
+{
+	unsigned char	 sig[512], raw[2 * ES256_HALF], d[SHA256_LEN];
 	struct strbuf	 b, h;
-	EVP_MD_CTX	*m;
 	size_t		 n = sizeof(sig);
-	int		 rc = -1;
 
 	strbuf_init(&h, a);
 	strbuf_appendf(&h, "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
@@ -70,23 +87,19 @@ jws_sign(struct arena *a, EVP_PKEY *k, enum jwk_alg alg, const char *kid,
 	b64url_encode(&b, (const unsigned char *)h.p, h.n);
 	strbuf_putc(&b, '.');
 	b64url_encode(&b, (const unsigned char *)payload.p, payload.n);
-	if ((m = EVP_MD_CTX_new()) == NULL)
+	/* The context is kept per key: sign the digest, not the message. */
+	crypto_sha256(b.p, b.n, d);
+	if (EVP_PKEY_sign(signer, sig, &n, d, sizeof(d)) != 1)
 		return -1;
-	if (EVP_DigestSignInit(m, NULL, EVP_sha256(), NULL, k) != 1 ||
-	    EVP_DigestSign(m, sig, &n, (const unsigned char *)b.p, b.n) != 1)
-		goto out;
 	strbuf_putc(&b, '.');
 	if (alg == JWK_ES256) {
 		if (der_to_raw(sig, n, raw))
-			goto out;
+			return -1;
 		b64url_encode(&b, raw, sizeof(raw));
 	} else
 		b64url_encode(&b, sig, n);
 	*out = strbuf_str(&b);
-	rc = 0;
-out:
-	EVP_MD_CTX_free(m);
-	return rc;
+	return 0;
 }
 
 /* The three parts of a compact JWS. -1 unless exactly two dots. */

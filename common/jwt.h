@@ -7,14 +7,25 @@
 #include "jwk.h"
 #include "str.h"
 
+struct evp_pkey_ctx_st;
+
 /*
- * Sign payload (a JSON text) with key k of algorithm alg: the compact
- * form header.payload.signature, the header {"alg","kid","typ":"JWT"}.
- * ES256 signatures are r||s (RFC 7518 §3.4), not DER. The result is in
- * the arena. Returns 0, or -1 if libcrypto failed.
+ * A signing context for key k of algorithm alg (SHA-256, PKCS #1 v1.5
+ * padding for RSA), made once and used for every signature of the key.
+ * The caller frees it with EVP_PKEY_CTX_free. NULL if libcrypto failed.
  */
-int	jws_sign(struct arena *, struct evp_pkey_st *k, enum jwk_alg alg,
-	    const char *kid, struct str payload, struct str *out);
+struct evp_pkey_ctx_st *jws_signer(struct evp_pkey_st *k, enum jwk_alg alg);
+
+/*
+ * Sign payload (a JSON text) with signer (jws_signer) of algorithm alg:
+ * the compact form header.payload.signature, the header
+ * {"alg","kid","typ":"JWT"}. ES256 signatures are r||s (RFC 7518 §3.4),
+ * not DER. The result is in the arena. Returns 0, or -1 if libcrypto
+ * failed.
+ */
+int	jws_sign(struct arena *, struct evp_pkey_ctx_st *signer,
+	    enum jwk_alg alg, const char *kid, struct str payload,
+	    struct str *out);
 
 /*
  * Split a compact JWS and read its header: *alg and *kid (arena) from

@@ -93,6 +93,7 @@ test_sign_verify(void **state)
 	struct jwk_new	 k, k2;
 	struct str	 tok, kid;
 	EVP_PKEY	*key, *key2;
+	EVP_PKEY_CTX	*signer;
 	json_object	*o, *v;
 	enum jwk_alg	 alg, got;
 	char		*bad;
@@ -102,8 +103,11 @@ test_sign_verify(void **state)
 	for (alg = JWK_RS256; alg <= JWK_ES256; alg++) {
 		key = make(&a, alg, &k);
 		key2 = make(&a, alg, &k2);
-		assert_int_equal(jws_sign(&a, key, alg, k.kid,
+		signer = jws_signer(key, alg);
+		assert_non_null(signer);
+		assert_int_equal(jws_sign(&a, signer, alg, k.kid,
 		    str_c("{\"sub\":\"abc\"}"), &tok), 0);
+		EVP_PKEY_CTX_free(signer);
 		assert_int_equal(jws_header(&a, tok, &got, &kid), 0);
 		assert_int_equal(got, alg);
 		CASE_STR(alg, kid, k.kid);
