@@ -196,6 +196,24 @@ def test_userinfo_errors(server, user, rs):
     assert 'error="insufficient_scope"' in r.headers["WWW-Authenticate"]
     r = requests.put(url, timeout=30)
     assert r.status_code == 405
+    # The scheme is case-insensitive; a revoked token is invalid_token;
+    # a token in the header and the query is a malformed request.
+    _, t = login(server, rs, user)
+    r = requests.get(url, timeout=30,
+                     headers={"Authorization": "bearer " + t["access_token"]})
+    assert r.status_code == 200
+    assert "no-store" in r.headers["Cache-Control"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    r = requests.get(url, timeout=30, params={"access_token": "x"},
+                     headers={"Authorization": "Bearer " + t["access_token"]})
+    assert r.status_code == 400
+    assert 'error="invalid_request"' in r.headers["WWW-Authenticate"]
+    assert requests.post(server.url("/oauth2.0/revoke"), auth=rs, timeout=30,
+                         data={"token": t["access_token"]}).status_code == 200
+    r = requests.get(url, timeout=30,
+                     headers={"Authorization": "Bearer " + t["access_token"]})
+    assert r.status_code == 401
+    assert 'error="invalid_token"' in r.headers["WWW-Authenticate"]
 
 
 def test_refresh_gives_id_token_with_same_subject(server, user, rs):
