@@ -54,6 +54,27 @@ ctl_key_ensure(struct ctl *c)
 	return 0;
 }
 
+int
+ctl_key_expire(struct ctl *c)
+{
+	char		 ttl[24];
+	const char	*params[1] = { ttl };
+	PGresult	*res;
+	int		 i;
+
+	/* An id_token lives access_token_ttl (common/idtoken.c). */
+	snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl);
+	res = ctl_sql(c, "UPDATE signing_keys SET state = 'retired',"
+	    " retired_at = now() WHERE state = 'rotated' AND rotated_at <"
+	    " now() - $1::int * interval '1 second' RETURNING kid", 1, params);
+	if (res == NULL)
+		return 1;
+	for (i = 0; i < PQntuples(res); i++)
+		printf("retired: %s\n", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return 0;
+}
+
 static int
 key_list(struct ctl *c)
 {

@@ -203,7 +203,7 @@ cmd_purge(struct ctl *c)
 		PQclear(res);
 	}
 	printf("purged: %ld rows\n", total);
-	return 0;
+	return ctl_key_expire(c);
 }
 
 static void

@@ -373,6 +373,16 @@ def test_key_rotate_and_retire(server, user, rs):
     assert old_kid not in kids and new_kid in kids
     with pytest.raises(Exception):
         verify(server, t_old["id_token"])
+    # purge retires rotated keys once what they signed has expired.
+    server.oauthctl("key", "rotate", "ES256", check=True)
+    es_old = server.pg.sql_one("SELECT kid FROM signing_keys WHERE"
+                               " alg = 'ES256' AND state = 'rotated'")
+    assert "retired:" not in server.oauthctl("purge", check=True).stdout
+    server.pg.sql("UPDATE signing_keys SET rotated_at = now() -"
+                  " interval '3601 seconds' WHERE kid = $1", es_old)
+    out = server.oauthctl("purge", check=True).stdout
+    assert "retired: " + es_old in out
+    assert es_old not in {k["kid"] for k in jwks(server)["keys"]}
 
 
 def test_private_keys_are_sealed(server):
