@@ -23,6 +23,28 @@ is_form_type(struct str ct)
 	return str_caseeq_c(base, t);
 }
 
+/*
+ * Read and drop an oversize body (up to REQ_DRAIN_MAX bytes) before the
+ * 413: a plain-CGI program that exits with its input unread makes
+ * Apache's mod_cgid cut the answer short.
+ */
+static void
+drain(struct io *io, long len)
+{
+	char	buf[4096];
+	long	n = 0, got;
+
+	if (len > REQ_DRAIN_MAX)
+		len = REQ_DRAIN_MAX;
+	while (n < len) {
+		got = io->read(io, buf, len - n < (long)sizeof(buf) ?
+		    (size_t)(len - n) : sizeof(buf));
+		if (got <= 0)
+			break;
+		n += got;
+	}
+}
+
 static void
 read_body(struct req *r, struct io *io)
 {
@@ -35,6 +57,7 @@ read_body(struct req *r, struct io *io)
 		return;
 	}
 	if (len > REQ_BODY_MAX) {
+		drain(io, len);
 		r->err = REQ_TOO_LARGE;
 		return;
 	}

@@ -6,6 +6,7 @@
 #include "str.h"
 
 #define REQ_BODY_MAX	65536	/* SPEC: bodies over 64 KiB get 413 */
+#define REQ_DRAIN_MAX	(1L << 20) /* an oversize body read and dropped */
 
 /* Where a request comes from: FastCGI streams or the CGI process. */
 struct io {
