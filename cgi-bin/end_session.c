@@ -13,9 +13,9 @@ static const char *const logout_params[] = {
 
 struct lreq {
 	struct str	 v[NLOGOUT];
-	struct str	 client_id;	/* from client_id or the hint's aud */
-	struct str	 sub;		/* the hint's; empty: no valid hint */
-	struct str	 redirect;	/* registered; empty: none to follow */
+	struct str	 client_id;	/* client_id, or the hint's aud */
+	struct str	 sub;		/* the hint's; empty: no hint */
+	struct str	 redirect;	/* registered; empty: none */
 	struct client	 cl;
 	int		 have_client;
 };
@@ -33,7 +33,8 @@ check(struct ctx *c, struct lreq *r)
 	int		rc;
 
 	for (i = 0; i < NLOGOUT; i++) {
-		if (req_param(&c->req, logout_params[i], &r->v[i]) == FORM_DUP) {
+		if (req_param(&c->req, logout_params[i], &r->v[i]) ==
+		    FORM_DUP) {
 			page_error(c, 400, "invalid_request",
 			    "A parameter was given more than once.");
 			return -1;
@@ -64,7 +65,8 @@ check(struct ctx *c, struct lreq *r)
 		goto dbfail;
 	if (rc == 0) {
 		page_error(c, 400, "invalid_request",
-		    "post_logout_redirect_uri is not registered for this client.");
+		    "post_logout_redirect_uri is not registered for this "
+		    "client.");
 		return -1;
 	}
 	r->redirect = r->v[2];
@@ -157,7 +159,8 @@ end_session(struct ctx *c)
 	if (str_eq_c(op, "logout")) {
 		if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
 		    request_cross_site(c) || !csrf_check(c, "end_session",
-		    str_c(hash), csrf_fingerprint(&c->a, r.v, NLOGOUT), token)) {
+		    str_c(hash), csrf_fingerprint(&c->a, r.v, NLOGOUT),
+		    token)) {
 			page_error(c, 403, "access_denied",
 			    "The form expired or came from another site.");
 			return;

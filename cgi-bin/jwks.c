@@ -1,4 +1,4 @@
-/* jwks.c: GET /oauth2.0/jwks: the public id_token signing keys (RFC 7517 §5) */
+/* jwks.c: GET /oauth2.0/jwks: the public signing keys (RFC 7517 §5) */
 #include "fcgi_loop.h"
 #include "store_oidc.h"
 

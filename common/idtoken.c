@@ -1,4 +1,4 @@
-/* idtoken.c: OpenID Connect id_tokens: claims, signing keys per process, hints */
+/* idtoken.c: OpenID Connect id_tokens: claims, keys per process, hints */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* idtoken.h: OpenID Connect id_tokens: claims, signing keys per process, hints */
+/* idtoken.h: OpenID Connect id_tokens: claims, keys per process, hints */
 #ifndef IDTOKEN_H
 #define IDTOKEN_H
 

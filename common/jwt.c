@@ -1,4 +1,4 @@
-/* jwt.c: JWS compact serialization (RFC 7515) signed and checked with libcrypto */
+/* jwt.c: compact JWS (RFC 7515), signed and checked with libcrypto */
 #include <string.h>
 
 #include <openssl/bn.h>

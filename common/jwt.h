@@ -1,4 +1,4 @@
-/* jwt.h: JWS compact serialization (RFC 7515) signed and checked with libcrypto */
+/* jwt.h: compact JWS (RFC 7515), signed and checked with libcrypto */
 #ifndef JWT_H
 #define JWT_H
 

@@ -1,4 +1,4 @@
-/* store_oidc.c: the OpenID Connect queries: signing keys, userinfo, logout URIs */
+/* store_oidc.c: OpenID Connect queries: signing keys, userinfo, logout URIs */
 #include <string.h>
 
 #include "store_oidc.h"

@@ -1,4 +1,4 @@
-/* store_oidc.h: the OpenID Connect queries: signing keys, userinfo, logout URIs */
+/* store_oidc.h: OpenID Connect queries: signing keys, userinfo, logout URIs */
 #ifndef STORE_OIDC_H
 #define STORE_OIDC_H
 

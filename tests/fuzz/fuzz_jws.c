@@ -1,4 +1,4 @@
-/* fuzz_jws.c: fuzz the compact JWS reader (an id_token_hint is anyone's input) */
+/* fuzz_jws.c: fuzz the JWS reader (an id_token_hint is anyone's input) */
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -9,7 +9,8 @@
 
 #include "fuzz.h"
 
-static const unsigned char	secret[32] = "fuzz-secret-fuzz-secret-fuzz-sec";
+static const unsigned char	secret[32] =
+    "fuzz-secret-fuzz-secret-fuzz-sec";
 
 /* One key of each algorithm, made at the first input. */
 static EVP_PKEY	*keys[2];
@@ -29,7 +30,8 @@ setup(void)
 
 	FUZZ_CHECK(crypto_init() == 0);
 	for (alg = JWK_RS256; alg <= JWK_ES256; alg++) {
-		FUZZ_CHECK(jwk_generate(alg, secret, sizeof(secret), &a, &k) == 0);
+		FUZZ_CHECK(jwk_generate(alg, secret, sizeof(secret), &a,
+		    &k) == 0);
 		for (n = 0, p = k.private_enc + 2; p[0] && p[1]; p += 2) {
 			FUZZ_CHECK(sscanf(p, "%2x", &v) == 1);
 			sealed[n++] = (unsigned char)v;

@@ -11,8 +11,10 @@
 #include "jwk.h"
 #include "jwt.h"
 
-static const unsigned char	secret[32] = "0123456789abcdef0123456789abcdef";
-static const unsigned char	other[32] = "fedcba9876543210fedcba9876543210";
+static const unsigned char	secret[32] =
+    "0123456789abcdef0123456789abcdef";
+static const unsigned char	other[32] =
+    "fedcba9876543210fedcba9876543210";
 
 /* The raw bytes of a "\x…" bytea parameter. */
 static size_t
