@@ -111,6 +111,21 @@ def test_discovery_document(server):
     assert server.get("/.well-known/oauth-authorization-server").json() == d
 
 
+def test_methods_and_content_types(server):
+    for path, bad in (("/oauth2.0/jwks", "POST"),
+                      ("/oauth2.0/userinfo", "DELETE"),
+                      ("/oauth2.0/end_session", "PUT")):
+        r = requests.request(bad, server.url(path), timeout=30)
+        assert r.status_code == 405, path
+        assert "GET" in r.headers["Allow"], path
+    r = server.get("/oauth2.0/jwks")
+    assert r.headers["Content-Type"] == "application/json;charset=UTF-8"
+    assert "no-store" in r.headers["Cache-Control"]
+    r = server.get("/oauth2.0/end_session")
+    assert r.status_code == 200 and 'class="logged-out"' in r.text
+    assert r.headers["X-Frame-Options"] == "DENY"
+
+
 def test_jwks_publishes_public_keys_only(server):
     keys = jwks(server)["keys"]
     algs = {k["alg"] for k in keys}
