@@ -2,11 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answer.h"
 #include "clientauth.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
 #include "idtoken.h"
 #include "login.h"
+#include "oidcreq.h"
 #include "pkce.h"
 #include "redirect_uri.h"
 #include "session.h"
@@ -38,15 +40,6 @@ struct areq {
 	int		 openid;		/* an OpenID Connect request */
 	int		 redirect_ok;		/* errors may redirect */
 };
-
-/* prompt values (OpenID Connect Core §3.1.2.1), a space-separated set. */
-#define PROMPT_NONE	0x1
-#define PROMPT_LOGIN	0x2
-#define PROMPT_CONSENT	0x4
-#define PROMPT_SELECT	0x8
-
-/* Scopes that only an OpenID Connect request names; never a default. */
-static const char *const oidc_scopes[] = { "openid", "profile", "email" };
 
 static struct str
 given(const struct areq *r, const char *name)
@@ -82,68 +75,21 @@ db_failure_page(struct ctx *c)
 		error_page(c, 500, "server_error", "Internal server error.");
 }
 
-/*
- * An authorization response: a redirect with the parameters in the query
- * or the fragment, or (response_mode=form_post, OAuth 2.0 Form Post
- * Response Mode) a page whose form posts them to the redirect URI.
- */
-struct answer {
-	struct strbuf	 b;		/* the redirect URL */
-	int		 first;
-	struct tvars	*v;		/* the form_post page; NULL: redirect */
-};
-
-static void
-answer_begin(struct ctx *c, const struct areq *r, struct answer *ans)
-{
-	ans->first = 1;
-	ans->v = NULL;
-	if (r->form_post) {
-		ans->v = tvars_new(&c->a, NULL);
-		tvars_set(ans->v, "action", r->redirect);
-		return;
-	}
-	strbuf_init(&ans->b, &c->a);
-	ruri_begin(&ans->b, r->redirect, r->fragment);
-}
-
-static void
-answer_param(struct answer *ans, const char *name, struct str value)
-{
-	struct tvars	*item;
-
-	if (ans->v == NULL) {
-		ruri_param(&ans->b, &ans->first, name, value);
-		return;
-	}
-	item = tvars_add_item(ans->v, "fields");
-	tvars_setc(item, "name", name);
-	tvars_set(item, "value", value);
-}
-
-static void
-answer_send(struct ctx *c, struct answer *ans)
-{
-	if (ans->v != NULL)
-		page_render(c, 200, "form_post", ans->v);
-	else if (resp_redirect(&c->resp, redirect_status(c),
-	    strbuf_str(&ans->b)))
-		error_page(c, 400, "invalid_request", "Bad redirect.");
-}
-
 /* Send the error back to the client (RFC 6749 §4.1.2.1, §4.2.2.1). */
 static void
 error_redirect(struct ctx *c, const struct areq *r, const struct oerror *e)
 {
 	struct answer	ans;
 
-	answer_begin(c, r, &ans);
+	answer_begin(c, &ans, r->redirect, r->fragment, r->form_post,
+	    redirect_status(c));
 	answer_param(&ans, "error", str_c(oerr_name(e->code)));
 	answer_param(&ans, "error_description", str_c(oerr_desc(e)));
 	if (r->state.n)
 		answer_param(&ans, "state", r->state);
 	answer_param(&ans, "iss", str_c(c->cfg.issuer));
-	answer_send(c, &ans);
+	if (answer_send(c, &ans))
+		error_page(c, 400, "invalid_request", "Bad redirect.");
 }
 
 static void
@@ -224,81 +170,21 @@ check_client(struct ctx *c, struct areq *r, const char *session_hash,
 	return -1;
 }
 
-/* Parse prompt into PROMPT_* flags; -1 on an unknown value. */
-static int
-parse_prompt(struct str p, unsigned *flags)
-{
-	static const struct {
-		const char	*name;
-		unsigned	 flag;
-	} names[] = {
-		{ "none", PROMPT_NONE }, { "login", PROMPT_LOGIN },
-		{ "consent", PROMPT_CONSENT }, { "select_account", PROMPT_SELECT },
-	};
-	struct scopes	v;
-	size_t		i, j;
-
-	*flags = 0;
-	if (p.n == 0)
-		return 0;
-	if (scope_parse(&v, p))
-		return -1;
-	for (i = 0; i < v.n; i++) {
-		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
-			if (str_eq_c(v.v[i], names[j].name))
-				break;
-		if (j == sizeof(names) / sizeof(names[0]))
-			return -1;
-		*flags |= names[j].flag;
-	}
-	/* Core §3.1.2.1: none with any other value is an error. */
-	return (*flags & PROMPT_NONE) && *flags != PROMPT_NONE ? -1 : 0;
-}
-
-/*
- * The scope of the request. Without one: the client's scopes less the
- * OpenID Connect ones (a plain OAuth request stays what it was). With
- * openid (and the client allowed it): an OpenID Connect request, whose
- * scope values that are unknown or not the client's are ignored (Core
- * §3.1.2.1); otherwise every value must be the client's.
- */
+/* The scope of the request (oidc_scope_pick: OpenID rules). */
 static int
 check_scope(struct areq *r, struct oerror *e)
 {
-	struct scopes	 want;
-	struct str	 scope = given(r, "scope");
-	size_t		 i, j;
-
-	r->scopes.n = 0;
-	if (scope.n == 0) {
-		for (i = 0; i < r->cl.scopes.n; i++) {
-			for (j = 0; j < 3; j++)
-				if (str_eq_c(r->cl.scopes.v[i], oidc_scopes[j]))
-					break;
-			if (j == 3)
-				r->scopes.v[r->scopes.n++] = r->cl.scopes.v[i];
-		}
-	} else if (scope_parse(&want, scope)) {
-		goto bad;
-	} else if (scope_has(&want, STR_LIT("openid")) &&
-	    scope_has(&r->cl.scopes, STR_LIT("openid"))) {
-		r->openid = 1;
-		for (i = 0; i < want.n; i++)
-			if (scope_has(&r->cl.scopes, want.v[i]))
-				r->scopes.v[r->scopes.n++] = want.v[i];
-	} else if (!scope_subset(&want, &r->cl.scopes))
-		goto bad;
-	else
-		r->scopes = want;
+	if (oidc_scope_pick(&r->cl.scopes, given(r, "scope"), &r->scopes,
+	    &r->openid)) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+		    "scope not allowed for this client");
+		return -1;
+	}
 	if (r->scopes.n == 0) {
 		OERR_SET(e, OERR_INVALID_SCOPE, 100030, "no scope to grant");
 		return -1;
 	}
 	return 0;
-bad:
-	OERR_SET(e, OERR_INVALID_SCOPE, 100030,
-	    "scope not allowed for this client");
-	return -1;
 }
 
 /* The OpenID Connect parameters: response_mode, max_age, nonce. */
@@ -397,7 +283,7 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "state is required");
 		return -1;
 	}
-	if (parse_prompt(given(r, "prompt"), &r->prompt)) {
+	if (oidc_prompt_parse(given(r, "prompt"), &r->prompt)) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported prompt");
 		return -1;
 	}
@@ -498,7 +384,8 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 		db_failure_page(c);
 		return;
 	}
-	answer_begin(c, r, &ans);
+	answer_begin(c, &ans, r->redirect, r->fragment, r->form_post,
+	    redirect_status(c));
 	if (r->implicit) {
 		char ttl[24];
 
@@ -512,7 +399,8 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 	if (r->state.n)
 		answer_param(&ans, "state", r->state);
 	answer_param(&ans, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */
-	answer_send(c, &ans);
+	if (answer_send(c, &ans))
+		error_page(c, 400, "invalid_request", "Bad redirect.");
 }
 
 /*
