@@ -10,6 +10,11 @@ LIBEXECDIR	?= $(PREFIX)/lib/oauth2-fcgi
 SBINDIR		?= $(PREFIX)/sbin
 SHAREDIR	?= $(PREFIX)/share/oauth2-fcgi
 DOCDIR		?= $(PREFIX)/share/doc/oauth2-fcgi
+# The programs' sockets under nginx (spawn-fcgi or systemd), and where
+# `make install` puts the systemd units: nowhere unless given, e.g.
+# SYSTEMD_UNITDIR=/etc/systemd/system.
+SOCKDIR		?= /run/oauth2-fcgi
+SYSTEMD_UNITDIR	?=
 V		?= 0
 SAN		?= 0
 
@@ -174,6 +179,7 @@ test-all: all
 	OAUTH_BINDIR=san $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-fcgid $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-cgi $(PYTEST) tests/integration
+	OAUTH_SERVER=nginx $(PYTEST) tests/integration
 	$(PYTEST) tests/browser
 
 run: deps-run
@@ -196,11 +202,39 @@ install: all
 	    sed -e 's|@PREFIX@|$(SHAREDIR)|g' -e 's|@BINDIR@|$(LIBEXECDIR)|g' \
 	        $$f > $(DESTDIR)$(SHAREDIR)/$$f || exit 1; \
 	done
+	$(MAKE) --no-print-directory install-nginx
 	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/oauthctl
+	$(MAKE) --no-print-directory uninstall-nginx
+
+# nginx: its example config, the spawn-fcgi script and the systemd units
+# beside the other examples; the units in SYSTEMD_UNITDIR when given.
+NGINX_FILES	= nginx-example.conf spawn-fcgi-example.sh \
+		  systemd/oauth2-fcgi@.socket systemd/oauth2-fcgi@.service
+NGINX_SED	= sed -e 's|@PREFIX@|$(SHAREDIR)|g' -e 's|@BINDIR@|$(LIBEXECDIR)|g' \
+		      -e 's|@SOCKDIR@|$(SOCKDIR)|g'
+
+install-nginx:
+	install -d $(DESTDIR)$(SHAREDIR)/systemd
+	for f in $(NGINX_FILES); do \
+	    $(NGINX_SED) $$f > $(DESTDIR)$(SHAREDIR)/$$f || exit 1; \
+	done
+	chmod 755 $(DESTDIR)$(SHAREDIR)/spawn-fcgi-example.sh
+	if [ -n "$(SYSTEMD_UNITDIR)" ]; then \
+	    install -d $(DESTDIR)$(SYSTEMD_UNITDIR) && \
+	    install -m 644 $(DESTDIR)$(SHAREDIR)/systemd/oauth2-fcgi@.socket \
+	        $(DESTDIR)$(SHAREDIR)/systemd/oauth2-fcgi@.service \
+	        $(DESTDIR)$(SYSTEMD_UNITDIR)/; \
+	fi
+
+uninstall-nginx:
+	if [ -n "$(SYSTEMD_UNITDIR)" ]; then \
+	    rm -f $(DESTDIR)$(SYSTEMD_UNITDIR)/oauth2-fcgi@.socket \
+	        $(DESTDIR)$(SYSTEMD_UNITDIR)/oauth2-fcgi@.service; \
+	fi
 
 # make dist: the release tarball of the committed tree.
 dist:
@@ -213,7 +247,7 @@ clean:
 	rm -rf build san dist cgi-bin/*.fcgi tools/oauthctl
 
 .PHONY: all unit test test-all run clean deps-run deps-test \
-	install uninstall dist
+	install uninstall dist install-nginx uninstall-nginx
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

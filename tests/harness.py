@@ -6,7 +6,7 @@ stopped by PID (or by the process group it created for the web server),
 with bounded waits, and its temporary directory is removed afterwards.
 
 Environment:
-  OAUTH_SERVER   lighttpd (default) | apache-fcgid | apache-cgi
+  OAUTH_SERVER   lighttpd (default) | apache-fcgid | apache-cgi | nginx
   OAUTH_BINDIR   directory holding cgi-bin/*.fcgi and tools/oauthctl;
                  default the repository, "san" for the sanitizer build
   OAUTH_TEST_KEEP=1  keep the temporary directory (logs, database)
@@ -45,7 +45,7 @@ PROGRAM_PATHS = {
     "jwks": "/oauth2.0/jwks",
     "end_session": "/oauth2.0/end_session",
 }
-SERVER_KINDS = ("lighttpd", "apache-fcgid", "apache-cgi")
+SERVER_KINDS = ("lighttpd", "apache-fcgid", "apache-cgi", "nginx")
 SCOPES = (
     ("get_user_info", "获得您的昵称、头像、性别", "your nickname, avatar and gender"),
     ("list_album", "获取您的相册列表", "your photo albums"),
@@ -62,6 +62,9 @@ CRASH_SIGNAL_RES = (
 DIED_RES = (
     re.compile(r"perhaps the fastcgi process died"),      # lighttpd
     re.compile(r"End of script output before headers"),   # Apache
+    re.compile(r"upstream prematurely closed"),           # nginx
+    re.compile(r"Connection reset by peer\) while reading response header"),
+    re.compile(r"connect\(\) to unix:\S+ failed"),       # no worker left
 )
 _NULL = "\x1dNULL\x1d"
 SYS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -127,6 +130,16 @@ def _group_alive(pgid):
         if int(fields[2]) == pgid and fields[0] != "Z":
             return True
     return False
+
+
+def _alive(pid):
+    """True while process pid runs (a zombie does not count)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
 
 
 def _stop_group(proc, timeout=15):
@@ -287,15 +300,49 @@ CgiResult = namedtuple("CgiResult", "status headers body stderr returncode")
 User = namedtuple("User", "name password")
 
 
+EXAMPLE_CONF = {"lighttpd": "lighttpd-example.conf",
+                "apache-fcgid": "apache-example.conf",
+                "apache-cgi": "apache-example.conf",
+                "nginx": "nginx-example.conf"}
+# What Debian's /etc/nginx/nginx.conf gives around the files it includes
+# from sites-enabled/, with the paths in the test directory.
+NGINX_MAIN = """# written by tests/harness.py around the example server block
+daemon off;
+worker_processes 1;
+pid {top}/nginx/nginx.pid;
+error_log {top}/log/nginx-error.log;
+{user}
+events {{
+\tworker_connections 1024;
+}}
+http {{
+\tinclude /etc/nginx/mime.types;
+\tdefault_type application/octet-stream;
+\tsendfile on;
+\tclient_body_temp_path {top}/nginx/body;
+\tfastcgi_temp_path {top}/nginx/fastcgi;
+\tproxy_temp_path {top}/nginx/proxy;
+\tuwsgi_temp_path {top}/nginx/uwsgi;
+\tscgi_temp_path {top}/nginx/scgi;
+\tinclude {top}/nginx-oauth.conf;
+}}
+"""
+
+
 class WebServer:
-    """lighttpd or Apache rendered from the example config into DIR."""
+    """lighttpd, Apache or nginx rendered from the example config into DIR.
+    Under nginx, spawn-fcgi-example.sh starts and stops the programs."""
 
     def __init__(self, kind, top, port, accounts, env, prefix, bindir,
-                 source=None):
+                 source=None, spawn=None):
         self.kind = kind
         # source: the config text to render; default the repository's
-        # example config for this kind.
+        # example config for this kind.  spawn: the spawn-fcgi script
+        # (nginx only); default the repository's.
         self.source = source
+        self.spawn = spawn or REPO / "spawn-fcgi-example.sh"
+        self.worker_pids = {}
+        self._lost = set()
         self.prefix = prefix
         self.bindir = bindir
         self.top = top
@@ -309,6 +356,12 @@ class WebServer:
                          top / "log" / "programs.log"]
             # lighttpd opens its logs after dropping privileges.
             self.own_logs = self.logs + [top / "log" / "access.log"]
+        elif kind == "nginx":
+            self.conf = top / "nginx.conf"
+            self.logs = [top / "log" / "nginx-error.log",
+                         top / "log" / "programs.log"]
+            # The workers open theirs after dropping privileges.
+            self.own_logs = [top / "log" / "programs.log"]
         else:
             self.conf = top / "apache.conf"
             self.logs = [top / "log" / "apache-error.log",
@@ -317,17 +370,23 @@ class WebServer:
         self.stderr_log = self.logs[1]
 
     def render(self):
-        src = "lighttpd-example.conf" if self.kind == "lighttpd" else "apache-example.conf"
+        src = EXAMPLE_CONF[self.kind]
         text = self.source if self.source is not None else (REPO / src).read_text()
         for k, v in (("@PREFIX@", self.prefix), ("@BINDIR@", self.bindir),
-                     ("@VAR@", self.top),
+                     ("@VAR@", self.top), ("@SOCKDIR@", self.top / "sock"),
                      ("@PORT@", self.port), ("@USER@", self.acc.run_user),
                      ("@GROUP@", self.acc.run_group)):
             text = text.replace(k, str(v))
         left = re.findall(r"@[A-Z]+@", text)
         if left:
             raise HarnessError("%s: unknown placeholders %s" % (src, left))
-        if self.kind != "lighttpd":
+        if self.kind == "nginx":
+            (self.top / "nginx-oauth.conf").write_text(text)
+            (self.top / "nginx").mkdir(exist_ok=True)
+            user = ("user %s %s;" % (self.acc.run_user, self.acc.run_group)
+                    if self.acc.root else "")
+            text = NGINX_MAIN.format(top=self.top, user=user)
+        elif self.kind != "lighttpd":
             # lighttpd hands its environment to the programs; Apache needs
             # telling, for FastCGI and for CGI.
             text += "\n# added by tests/harness.py\n"
@@ -341,17 +400,59 @@ class WebServer:
         if self.kind == "lighttpd":
             return [shutil.which("lighttpd", path=SYS_PATH) or "lighttpd",
                     "-D", "-f", str(self.conf)]
+        if self.kind == "nginx":
+            return [shutil.which("nginx", path=SYS_PATH) or "nginx",
+                    "-p", str(self.top), "-c", str(self.conf),
+                    "-e", str(self.logs[0])]
         cmd = [shutil.which("apache2", path=SYS_PATH) or shutil.which("httpd", path=SYS_PATH)
                or "apache2", "-f", str(self.conf), "-k", "start", "-D", "FOREGROUND"]
         if self.kind == "apache-cgi":
             cmd += ["-D", "OAUTH_PLAIN_CGI"]
         return cmd
 
+    def spawn_env(self):
+        """The environment of spawn-fcgi-example.sh, and so of the
+        programs: the harness's, the config, the test directory's paths."""
+        return dict(self.env, OAUTH_CONFIG=str(self.top / "oauth.conf"),
+                    BINDIR=str(self.bindir), SOCKDIR=str(self.top / "sock"),
+                    LOGFILE=str(self.logs[1]), WORKERS="2",
+                    RUN_USER=self.acc.run_user, RUN_GROUP=self.acc.run_group,
+                    SOCK_USER=self.acc.run_user,
+                    SOCK_GROUP=self.acc.run_group)
+
+    def _spawn(self, action):
+        r = _run(["/bin/sh", str(self.spawn), action], env=self.spawn_env(),
+                 check=False, timeout=60)
+        if r.returncode != 0:
+            raise HarnessError("spawn-fcgi-example.sh %s exited %d:\n%s%s"
+                               % (action, r.returncode, r.stdout, r.stderr))
+
+    def _read_worker_pids(self):
+        pids = {}
+        for f in (self.top / "sock").glob("*.pid"):
+            for pid in f.read_text().split():
+                pids[int(pid)] = f.stem
+        return pids
+
+    def lost_workers(self):
+        """nginx: lines naming workers that have died since they were
+        started (spawn-fcgi does not restart them), each said once."""
+        out = []
+        for pid, prog in sorted(self.worker_pids.items()):
+            if pid not in self._lost and not _alive(pid):
+                self._lost.add(pid)
+                out.append("%s.fcgi worker PID %d is gone" % (prog, pid))
+        return out
+
     def start(self, timeout=30):
         for f in self.logs + self.own_logs:
             f.touch()
         for f in self.own_logs:
             self.acc.chown_run(f)
+        if self.kind == "nginx":
+            self._spawn("start")
+            self.worker_pids = self._read_worker_pids()
+            self._lost = set()
         with open(self.stderr_log, "ab") as err:
             self.proc = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=err,
@@ -375,6 +476,17 @@ class WebServer:
         if self.proc is not None:
             _stop_group(self.proc)
             self.proc = None
+        if self.kind == "nginx":
+            pids = self._read_worker_pids()
+            try:
+                self._spawn("stop")
+            finally:
+                # Whatever the script left running, by PID.
+                for pid in pids:
+                    if _alive(pid):
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGKILL)
+                self.worker_pids = {}
 
     def log_sizes(self):
         return tuple(f.stat().st_size if f.exists() else 0 for f in self.logs)
@@ -720,7 +832,8 @@ class Server:
         return [line for line in new.splitlines()
                 if any(rx.search(line) for rx in DIED_RES)
                 or any(int(m.group(1)) in CRASH_SIGNALS
-                       for rx in CRASH_SIGNAL_RES for m in rx.finditer(line))]
+                       for rx in CRASH_SIGNAL_RES for m in rx.finditer(line))
+                ] + self.web.lost_workers()
 
 
 def _parse_cgi(r):

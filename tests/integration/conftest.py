@@ -6,12 +6,15 @@ server and a real PostgreSQL, all private to one pytest session:
     /usr/bin/python3 -m pytest tests/integration
     OAUTH_SERVER=apache-fcgid /usr/bin/python3 -m pytest tests/integration
     OAUTH_SERVER=apache-cgi   /usr/bin/python3 -m pytest tests/integration
+    OAUTH_SERVER=nginx        /usr/bin/python3 -m pytest tests/integration
     OAUTH_BINDIR=san          /usr/bin/python3 -m pytest tests/integration
 
 Environment
     OAUTH_SERVER   lighttpd (default): lighttpd-example.conf, mod_fastcgi
                    apache-fcgid: apache-example.conf, mod_fcgid
                    apache-cgi:   apache-example.conf -D OAUTH_PLAIN_CGI (mod_cgid)
+                   nginx:        nginx-example.conf, the programs started by
+                                 spawn-fcgi-example.sh (2 workers each)
     OAUTH_BINDIR   where cgi-bin/*.fcgi and tools/oauthctl are: the
                    repository (default), "san" for `make SAN=1`'s san/,
                    or any path

@@ -121,6 +121,8 @@ def test_make_dist_tarball():
     assert top.startswith("oauth2-fcgi-") and top.endswith("/")
     for f in ("Makefile", "README.md", "cgi-bin/token.c", "common/db.c",
               "schema/001_init.sql", "apache-example.conf",
-              "lighttpd-example.conf", "tools/oauthctl.c"):
+              "lighttpd-example.conf", "nginx-example.conf",
+              "spawn-fcgi-example.sh", "systemd/oauth2-fcgi@.socket",
+              "systemd/oauth2-fcgi@.service", "tools/oauthctl.c"):
         assert top + f in names, f
     assert not any("/build/" in n or n.endswith(".fcgi") for n in names)
