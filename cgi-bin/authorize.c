@@ -592,6 +592,12 @@ authorize(struct ctx *c)
 		fail(c, &r, &e);
 		return;
 	}
+	/* OpenID Connect Core §3.1.2.1: redirect_uri is REQUIRED. */
+	if (r.openid && given(&r, "redirect_uri").n == 0) {
+		error_page(c, 400, "invalid_request",
+		    "redirect_uri is required in an OpenID Connect request.");
+		return;
+	}
 	if (req_is(&c->req, "POST"))
 		req_param(&c->req, "op", &op);
 	if (str_eq_c(op, "login")) {

@@ -334,6 +334,12 @@ def test_oidc_request_rules(server, user, rs):
         assert q["error"] == "unsupported_response_type", rt
     r = a.authorize(auth_params(rs[0], CB, scope="openid", request="eyJ"))
     assert query_of(r.headers["Location"])["error"] == "request_not_supported"
+    # redirect_uri is required in an OpenID request (Core §3.1.2.1),
+    # even for a client with one: an error page, no redirect.
+    r = a.authorize(auth_params(rs[0], None, scope="openid"))
+    assert r.status_code == 400 and "Location" not in r.headers
+    r = a.authorize(auth_params(rs[0], None, scope="get_user_info"))
+    assert r.status_code == 200 and 'name="grant_scope"' in r.text
     r = a.authorize(auth_params(rs[0], CB, scope="openid", prompt="none login"))
     assert query_of(r.headers["Location"])["error"] == "invalid_request"
     r = a.authorize(auth_params(rs[0], CB, scope="openid", display="popup",
