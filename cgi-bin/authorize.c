@@ -229,6 +229,15 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 	enum pkce_method	 m;
 	size_t			 i;
 
+	/*
+	 * A state that came once goes back with every error, whatever else
+	 * is wrong (RFC 6749 §4.1.2.1), a repeated parameter included; in
+	 * the fragment when response_type=token came once (§4.2.2.1).
+	 */
+	if (req_param(&c->req, "state", &r->state) != FORM_ONE)
+		r->state = STR_NULL;
+	if (req_param(&c->req, "response_type", &rt) == FORM_ONE)
+		r->implicit = str_eq_c(rt, "token");
 	for (i = 0; i < NPARAMS; i++)
 		if (param(c, request_params[i], &r->given[i], e))
 			return -1;

@@ -24,12 +24,51 @@ add(json_object *o, const char *k, struct str v)
 	json_object_object_add(o, k, json_str(v));
 }
 
+/* QQ's picture fields and the size in pixels each stands for. */
+static const struct {
+	const char	*field;
+	int		 px;
+} pictures[] = {
+	{ "figureurl", 30 },
+	{ "figureurl_1", 50 },
+	{ "figureurl_2", 100 },
+	{ "figureurl_qq_1", 40 },
+	{ "figureurl_qq_2", 100 },
+};
+
+/*
+ * The user's avatar in every picture field; without one, the absolute
+ * URL of the default picture of that size under the issuer, since QQ
+ * never answers an empty picture URL.
+ */
+static void
+add_pictures(struct ctx *c, json_object *o, struct str avatar)
+{
+	struct strbuf	b;
+	struct str	iss = str_c(c->cfg.issuer);
+	size_t		i;
+
+	while (iss.n > 0 && iss.p[iss.n - 1] == '/')
+		iss.n--;
+	for (i = 0; i < sizeof(pictures) / sizeof(pictures[0]); i++) {
+		if (avatar.n) {
+			add(o, pictures[i].field, avatar);
+			continue;
+		}
+		strbuf_init(&b, &c->a);
+		strbuf_append(&b, iss.p, iss.n);
+		strbuf_appendf(&b, "/static/avatar-default-%d.png",
+		    pictures[i].px);
+		add(o, pictures[i].field, strbuf_str(&b));
+	}
+}
+
 static void
 get_user_info(struct ctx *c)
 {
 	struct token_row	 t;
 	struct oerror		 e = { 0 };
-	struct str		 cb = STR_NULL, key, oid, avatar;
+	struct str		 cb = STR_NULL, key, oid;
 	struct scopes		 sc;
 	json_object		*o;
 	char			 want[OPENID_LEN + 1];
@@ -71,17 +110,12 @@ get_user_info(struct ctx *c)
 		    "the user did not grant get_user_info");
 		goto fail;
 	}
-	avatar = t.avatar;
 	o = json_object_new_object();
 	json_object_object_add(o, "ret", json_object_new_int(0));
 	json_object_object_add(o, "msg", json_object_new_string(""));
 	add(o, "nickname", t.nickname);
 	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
-	add(o, "figureurl", avatar);
-	add(o, "figureurl_1", avatar);
-	add(o, "figureurl_2", avatar);
-	add(o, "figureurl_qq_1", avatar);
-	add(o, "figureurl_qq_2", avatar);
+	add_pictures(c, o, t.avatar);
 	json_reply(&c->resp, 200, o, jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN,
 	    cb);
 	json_object_put(o);

@@ -34,7 +34,11 @@ introspect(struct ctx *c)
 	if (rc != 0 && client_authenticate(c, 0, &cl, &e))
 		goto fail;
 	o = json_object_new_object();
-	/* A client learns only about its own live tokens (RFC 7662 §2.2). */
+	/*
+	 * A client learns only about its own live tokens (RFC 7662 §2.2), a
+	 * resource server about other clients' access tokens within its
+	 * scopes too (store_token_get_own decides which).
+	 */
 	if (rc != 0 || t.revoked || !t.live) {
 		json_object_object_add(o, "active", json_object_new_boolean(0));
 	} else {
@@ -47,10 +51,15 @@ introspect(struct ctx *c)
 		json_object_object_add(o, "iat", json_object_new_int64(t.iat));
 		json_object_object_add(o, "iss",
 		    json_object_new_string(c->cfg.issuer));
+		/* The user as the token's client knows them: its openid. */
 		if (t.user_id > 0 && openid_make(c->cfg.key, c->cfg.keylen,
 		    t.client_id, t.user_id, sub) == 0)
 			json_object_object_add(o, "sub",
 			    json_object_new_string(sub));
+		/* The login name only to a resource server, never to a site. */
+		if (t.user_id > 0 && t.by_resource_server)
+			json_object_object_add(o, "username",
+			    json_str(t.username));
 	}
 	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
 	json_object_put(o);

@@ -9,6 +9,16 @@
 #include "login.h"
 #include "pkce.h"
 
+/*
+ * The reply's shape: RFC 6749 JSON (POST), or on a GET in QQ mode QQ's
+ * query string and JSONP errors, or QQ's JSON when fmt=json.
+ */
+enum qq_fmt {
+	QQ_NO = 0,
+	QQ_TEXT,
+	QQ_JSON
+};
+
 /* What a grant produced, for the reply. */
 struct issued {
 	struct str	access;
@@ -375,7 +385,7 @@ static const struct grant_def grants[] = {
 };
 
 static void
-reply_error(struct ctx *c, const struct oerror *e, int qq)
+reply_error(struct ctx *c, const struct oerror *e, enum qq_fmt qq)
 {
 	json_object	*o = json_object_new_object();
 	int		 status = oerr_status(e->code);
@@ -389,7 +399,8 @@ reply_error(struct ctx *c, const struct oerror *e, int qq)
 		if (status < 500 && e->code != OERR_METHOD_NOT_ALLOWED &&
 		    e->code != OERR_TOO_LARGE && c->req.err == REQ_OK)
 			status = 200;
-		json_reply(&c->resp, status, o, JSON_QQ_CALLBACK, STR_NULL);
+		json_reply(&c->resp, status, o, qq == QQ_JSON ? JSON_PLAIN :
+		    JSON_QQ_CALLBACK, STR_NULL);
 	} else {
 		json_object_object_add(o, "error",
 		    json_object_new_string(oerr_name(e->code)));
@@ -412,12 +423,13 @@ reply_error(struct ctx *c, const struct oerror *e, int qq)
 }
 
 static void
-reply_ok(struct ctx *c, const struct issued *t, int qq)
+reply_ok(struct ctx *c, const struct issued *t, enum qq_fmt qq)
 {
 	struct strbuf	 b;
 	json_object	*o;
+	char		 ttl[24];
 
-	if (qq) {
+	if (qq == QQ_TEXT) {
 		strbuf_init(&b, &c->a);
 		strbuf_puts(&b, "access_token=");
 		strbuf_append(&b, t->access.p, t->access.n);
@@ -434,8 +446,10 @@ reply_ok(struct ctx *c, const struct issued *t, int qq)
 	json_object_object_add(o, "access_token", json_str(t->access));
 	json_object_object_add(o, "token_type",
 	    json_object_new_string("Bearer"));
-	json_object_object_add(o, "expires_in",
-	    json_object_new_int64(t->expires_in));
+	/* QQ's JSON sends the lifetime as a string of digits. */
+	snprintf(ttl, sizeof(ttl), "%ld", t->expires_in);
+	json_object_object_add(o, "expires_in", qq == QQ_JSON ?
+	    json_object_new_string(ttl) : json_object_new_int64(t->expires_in));
 	if (t->refresh.n)
 		json_object_object_add(o, "refresh_token", json_str(t->refresh));
 	json_object_object_add(o, "scope", json_str(t->scope));
@@ -475,11 +489,12 @@ token(struct ctx *c)
 	struct issued		 out = { 0 };
 	struct str		 gt, fmt, secret;
 	size_t			 i;
-	int			 qq = 0, rc;
+	enum qq_fmt		 qq = QQ_NO;
+	int			 rc;
 
 	if (req_is(&c->req, "GET") && c->cfg.qq_compat)
-		qq = !(req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
-		    str_eq_c(fmt, "json"));
+		qq = req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
+		    str_eq_c(fmt, "json") ? QQ_JSON : QQ_TEXT;
 	else if (!req_is(&c->req, "POST")) {
 		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0,
 		    "use POST (RFC 6749 §3.2)");

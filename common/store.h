@@ -189,7 +189,8 @@ struct token_row {
 	long		 exp;		/* seconds since the epoch */
 	long		 iat;
 	struct str	 owner;		/* the client's owner, for unionid */
-	struct str	 nickname, avatar, gender;
+	struct str	 nickname, avatar, gender, username;
+	int		 by_resource_server;	/* store_token_get_own only */
 };
 
 /*
@@ -203,10 +204,11 @@ int	store_token_get(struct db *, struct arena *, const char *hash,
 	    unsigned with, struct token_row *);
 
 /*
- * The same lookup that also authenticates: found only if the token is
- * the client's and k's secret digest is the client's (confidential
- * clients only); the owner is filled in, not the user's profile.
- * 0 found, 1 not (either reason), -1 failure.
+ * The same lookup that also authenticates, for introspection: found only
+ * if k's secret digest is the client's (confidential clients only) and
+ * the token is the client's own or, when k is a resource server, an
+ * access token within its resource scopes. The user's profile is filled
+ * in, not the owner. 0 found, 1 not (either reason), -1 failure.
  */
 int	store_token_get_own(struct db *, struct arena *, const char *hash,
 	    const struct client_key *k, struct token_row *);

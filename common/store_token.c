@@ -102,7 +102,7 @@ static struct stmt token_issue = { "token_issue",
 	" extract(epoch FROM t.created_at)::bigint,"
 #define TOKEN_USER_COLS \
 	" coalesce(u.nickname, ''), coalesce(u.avatar, '')," \
-	" coalesce(u.gender, '')"
+	" coalesce(u.gender, ''), coalesce(u.username, '')"
 #define TOKEN_FAMILY \
 	" LEFT JOIN families f ON f.id = t.family_id"
 #define TOKEN_SELECT \
@@ -114,7 +114,7 @@ static struct stmt token_get = { "token_get",
 	TOKEN_SELECT " WHERE t.token_hash = $1", 1, 0 };
 
 static struct stmt token_get_bare = { "token_get_bare",
-	TOKEN_COLS " '', '', '', '' FROM tokens t" TOKEN_FAMILY
+	TOKEN_COLS " '', '', '', '', '' FROM tokens t" TOKEN_FAMILY
 	" WHERE t.token_hash = $1", 1, 0 };
 
 static struct stmt token_get_user = { "token_get_user",
@@ -122,12 +122,22 @@ static struct stmt token_get_user = { "token_get_user",
 	" LEFT JOIN users u ON u.id = t.user_id" TOKEN_FAMILY
 	" WHERE t.token_hash = $1", 1, 0 };
 
-/* Only if the token is the client's and its secret is this. */
+/*
+ * Only if the client $2 with the secret digest $3 may see the token: its
+ * own, or, for a resource server, any access token carrying one of its
+ * resource scopes (any scope when it lists none). Refresh tokens of
+ * other clients stay hidden: a gateway that took one for an access token
+ * would let it in. The user's name comes too.
+ */
 static struct stmt token_get_own = { "token_get_own",
-	TOKEN_COLS " c.owner, '', '', '' FROM tokens t"
-	" JOIN clients c ON c.id = t.client_id" TOKEN_FAMILY
-	" WHERE t.token_hash = $1 AND t.client_id = $2"
-	" AND c.secret_hash = $3::bytea", 3, 0 };
+	TOKEN_COLS " ''," TOKEN_USER_COLS ", k.resource_server FROM tokens t"
+	" JOIN clients k ON k.id = $2 AND k.secret_hash = $3::bytea"
+	" LEFT JOIN users u ON u.id = t.user_id" TOKEN_FAMILY
+	" WHERE t.token_hash = $1 AND (t.client_id = $2"
+	"   OR (k.resource_server AND t.kind = 'a'"
+	"     AND (k.resource_scopes IS NULL"
+	"       OR string_to_array(t.scope, ' ') && k.resource_scopes)))",
+	3, 0 };
 
 /*
  * A refresh in one statement: the old token must be a live, unrevoked
@@ -390,6 +400,9 @@ token_row(struct db *db, struct arena *a, struct stmt *s,
 		t->nickname = store_cell(a, res, 0, 11);
 		t->avatar = store_cell(a, res, 0, 12);
 		t->gender = store_cell(a, res, 0, 13);
+		t->username = store_cell(a, res, 0, 14);
+		t->by_resource_server = PQnfields(res) > 15 &&
+		    store_bool(res, 0, 15);
 		rc = 0;
 	}
 	PQclear(res);

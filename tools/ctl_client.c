@@ -1,4 +1,4 @@
-/* ctl_client.c: oauthctl client add | list | show | delete | rotate-secret */
+/* ctl_client.c: oauthctl client add | list | show | set | delete | rotate-secret */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +10,15 @@
 
 #define MAX_URIS	16
 
+/* A comma or space separated list parameter as text[]; NULL stays NULL. */
+#define RESOURCE_SCOPES(p) \
+	"array_remove(regexp_split_to_array(" p ", '[ ,]'), '')"
+
+/* public, confidential, or resource-server (a confidential one). */
+#define CLIENT_TYPE "CASE WHEN secret_hash IS NULL THEN 'public'" \
+	" WHEN resource_server THEN 'resource-server'" \
+	" ELSE 'confidential' END"
+
 struct client_opts {
 	const char	*id, *name, *website, *owner, *grants, *scopes;
 	const char	*id_token_alg;
@@ -18,6 +27,8 @@ struct client_opts {
 	const char	*logout_uris[MAX_URIS];	/* post_logout_redirect_uri */
 	int		 nlogout;
 	int		 public;
+	int		 resource_server;	/* 1 on, -1 off, 0 unsaid */
+	const char	*resource_scopes;	/* NULL: any scope */
 };
 
 /* Check a comma-separated grant list; returns its flags or 0 on error. */
@@ -38,19 +49,27 @@ parse_grants(const char *list)
 	return flags;
 }
 
+/* The options from argv[start] on. */
 static int
-parse_opts(int argc, char **argv, struct client_opts *o)
+parse_opts(int argc, char **argv, int start, struct client_opts *o)
 {
 	int	i;
 
-	for (i = 2; i < argc; i++) {
+	for (i = start; i < argc; i++) {
 		const char *opt = argv[i], **dst = NULL;
 
 		if (strcmp(opt, "--public") == 0) {
 			o->public = 1;
 			continue;
 		}
-		if (strcmp(opt, "--name") == 0)
+		if (strcmp(opt, "--resource-server") == 0 ||
+		    strcmp(opt, "--no-resource-server") == 0) {
+			o->resource_server = opt[2] == 'n' ? -1 : 1;
+			continue;
+		}
+		if (strcmp(opt, "--resource-scopes") == 0)
+			dst = &o->resource_scopes;
+		else if (strcmp(opt, "--name") == 0)
 			dst = &o->name;
 		else if (strcmp(opt, "--website") == 0)
 			dst = &o->website;
@@ -133,24 +152,52 @@ check_scopes(struct ctl *c, const char *list)
 	return 0;
 }
 
+/*
+ * The resource-server options: --resource-scopes only with
+ * --resource-server, every scope known. 0, or 1 after the message.
+ */
+static int
+check_resource(struct ctl *c, const struct client_opts *o)
+{
+	struct scopes	sc;
+
+	if (o->resource_scopes == NULL)
+		return 0;
+	if (o->resource_server != 1)
+		return ctl_fail("--resource-scopes needs --resource-server");
+	if (scope_parse(&sc, str_c(o->resource_scopes)) || sc.n == 0)
+		return ctl_fail("bad --resource-scopes %s", o->resource_scopes);
+	return check_scopes(c, o->resource_scopes) ? 1 : 0;
+}
+
 static int
 client_add(struct ctl *c, int argc, char **argv)
 {
 	struct client_opts	 o = { .owner = NULL, .website = "",
-	    .grants = "authorization_code,refresh_token",
 	    .id_token_alg = "RS256" };
 	struct str		 secret = STR_NULL;
 	struct scopes		 sc;
-	const char		*params[8];
-	unsigned		 flags;
+	const char		*params[10];
+	unsigned		 flags = 0;
 	int			 i;
 
-	if (parse_opts(argc, argv, &o))
+	if (parse_opts(argc, argv, 2, &o))
 		return 1;
 	if (o.name == NULL || *o.name == '\0')
 		return ctl_fail("client add needs --name");
-	if ((flags = parse_grants(o.grants)) == 0)
+	/* A resource server only introspects unless given grants. */
+	if (o.grants == NULL && o.resource_server == 1)
+		o.grants = "";
+	else if (o.grants == NULL)
+		o.grants = "authorization_code,refresh_token";
+	else if (*o.grants == '\0')
+		return ctl_fail("bad --grants (empty)");
+	if (*o.grants != '\0' && (flags = parse_grants(o.grants)) == 0)
 		return ctl_fail("bad --grants %s", o.grants);
+	if (o.public && o.resource_server == 1)
+		return ctl_fail("a resource server must be confidential");
+	if (check_resource(c, &o))
+		return 1;
 	if (o.public && (flags & GRANT_CLIENT_CREDENTIALS))
 		return ctl_fail("client_credentials needs a confidential client");
 	if ((flags & (GRANT_CODE | GRANT_IMPLICIT)) && o.nuris == 0)
@@ -185,13 +232,17 @@ client_add(struct ctl *c, int argc, char **argv)
 	params[4] = o.owner;
 	params[5] = o.grants;
 	params[6] = o.scopes;
-	params[7] = o.id_token_alg;
+	params[7] = o.resource_server == 1 ? "true" : "false";
+	params[8] = o.resource_scopes;
+	params[9] = o.id_token_alg;
 	if (ctl_do(c, "BEGIN", 0, NULL) ||
 	    ctl_do(c, "INSERT INTO clients (id, name, secret_hash, website,"
-	    " owner, grants, scopes, id_token_alg) VALUES ($1, $2, $3, $4, $5,"
+	    " owner, grants, scopes, resource_server, resource_scopes,"
+	    " id_token_alg) VALUES ($1, $2, $3, $4, $5,"
 	    " string_to_array($6, ','), coalesce(string_to_array("
 	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
-	    " ORDER BY name)), $8)", 8, params))
+	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ", $10)", 10,
+	    params))
 		return 1;
 	for (i = 0; i < o.nuris; i++) {
 		const char *up[2] = { params[0], o.uris[i] };
@@ -221,8 +272,7 @@ client_list(struct ctl *c)
 	PGresult	*res;
 	int		 i;
 
-	res = ctl_sql(c, "SELECT id, name, CASE WHEN secret_hash IS NULL"
-	    " THEN 'public' ELSE 'confidential' END,"
+	res = ctl_sql(c, "SELECT id, name, " CLIENT_TYPE ","
 	    " array_to_string(grants, ',') FROM clients ORDER BY created_at, id",
 	    0, NULL);
 	if (res == NULL)
@@ -242,12 +292,14 @@ client_show(struct ctl *c, const char *id)
 	PGresult	*res;
 	int		 rc = 0;
 
-	res = ctl_sql(c, "SELECT id, name, CASE WHEN secret_hash IS NULL"
-	    " THEN 'public' ELSE 'confidential' END, website,"
+	res = ctl_sql(c, "SELECT id, name, " CLIENT_TYPE ", website,"
 	    " coalesce(owner, ''),"
 	    " array_to_string(grants, ','), array_to_string(scopes, ','),"
 	    " coalesce((SELECT string_agg(uri, ' ' ORDER BY uri) FROM"
 	    " client_redirect_uris WHERE client_id = c.id), ''), created_at,"
+	    " CASE WHEN NOT resource_server THEN 'no' WHEN resource_scopes"
+	    " IS NULL THEN 'yes' ELSE 'yes, tokens with scope ' ||"
+	    " array_to_string(resource_scopes, ' or ') END,"
 	    " id_token_alg, coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
 	    " FROM client_post_logout_uris WHERE client_id = c.id), '')"
 	    " FROM clients c WHERE id = $1", 1, params);
@@ -258,13 +310,14 @@ client_show(struct ctl *c, const char *id)
 	else
 		printf("client_id=%s\nname=%s\ntype=%s\nwebsite=%s\nowner=%s\n"
 		    "grants=%s\nscopes=%s\nredirect_uris=%s\ncreated=%s\n"
-		    "id_token_alg=%s\npost_logout_redirect_uris=%s\n",
+		    "resource_server=%s\nid_token_alg=%s\n"
+		    "post_logout_redirect_uris=%s\n",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
 		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
 		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 7),
 		    PQgetvalue(res, 0, 8), PQgetvalue(res, 0, 9),
-		    PQgetvalue(res, 0, 10));
+		    PQgetvalue(res, 0, 10), PQgetvalue(res, 0, 11));
 	PQclear(res);
 	return rc;
 }
@@ -284,6 +337,32 @@ client_change(struct ctl *c, const char *sql, int nparams,
 	return rc;
 }
 
+/*
+ * client set ID --resource-server [--resource-scopes a,b] |
+ * --no-resource-server: each --resource-server states the whole setting.
+ */
+static int
+client_set(struct ctl *c, int argc, char **argv)
+{
+	struct client_opts	 o = { 0 };
+	const char		*params[3];
+
+	if (parse_opts(argc, argv, 3, &o))
+		return 1;
+	if (o.resource_server == 0 || o.name || o.website || o.owner ||
+	    o.grants || o.scopes || o.id || o.nuris || o.public)
+		return ctl_fail("usage: client set ID --resource-server "
+		    "[--resource-scopes S,...] | --no-resource-server");
+	if (check_resource(c, &o))
+		return 1;
+	params[0] = argv[2];
+	params[1] = o.resource_server == 1 ? "true" : "false";
+	params[2] = o.resource_scopes;
+	return client_change(c, "UPDATE clients SET resource_server = $2,"
+	    " resource_scopes = " RESOURCE_SCOPES("$3")
+	    " WHERE id = $1 AND secret_hash IS NOT NULL", 3, params, argv[2]);
+}
+
 int
 ctl_client(struct ctl *c, int argc, char **argv)
 {
@@ -294,8 +373,11 @@ ctl_client(struct ctl *c, int argc, char **argv)
 		return client_add(c, argc, argv);
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
 		return client_list(c);
+	if (argc >= 3 && strcmp(argv[1], "set") == 0)
+		return client_set(c, argc, argv);
 	if (argc != 3)
-		return ctl_fail("usage: client add|list|show|delete|rotate-secret");
+		return ctl_fail("usage: client add|list|show|set|delete|"
+		    "rotate-secret");
 	params[0] = argv[2];
 	if (strcmp(argv[1], "show") == 0)
 		return client_show(c, argv[2]);

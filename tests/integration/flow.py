@@ -166,3 +166,22 @@ def full_flow(server, user, client_id, secret, redirect_uri,
     r = exchange(server, client_id, secret, q["code"], redirect_uri)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def introspect(server, client, tok):
+    """RFC 7662 introspection of tok by client (id, secret); the JSON."""
+    r = requests.post(server.url("/oauth2.0/introspect"), auth=client,
+                      data={"token": tok}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def expire(server, table, column, secret):
+    """Move the expiry of the row for `secret` (stored as its SHA-256) an
+    hour into the past: what waiting out its lifetime would give, since
+    the programs compare expires_at with now() at each request."""
+    n = server.pg.sql_one(
+        "WITH u AS (UPDATE %s SET expires_at = now() - interval '1 hour'"
+        " WHERE %s = sha256(convert_to($1, 'UTF8')) RETURNING 1)"
+        " SELECT count(*) FROM u" % (table, column), secret)
+    assert n == "1", (table, n)

@@ -24,8 +24,8 @@ import pytest
 import requests
 
 from conftest import make_client, make_user
-from flow import (Agent, auth_params, exchange, hidden, jsonp_body, me,
-                  parse_form, pkce_pair, query_of, token)
+from flow import (Agent, auth_params, exchange, expire, hidden, jsonp_body,
+                  me, parse_form, pkce_pair, query_of, token)
 
 CB = "https://ck.example/cb"
 CB_Q = CB + "?x=1"
@@ -128,16 +128,6 @@ def is_error_page(r, status=400):
 
 def openid_of(server, at):
     return jsonp_body(me(server, at).text)["openid"]
-
-
-def expire(server, table, column, secret):
-    """Move the expiry of the row for `secret` (stored as its SHA-256) an
-    hour into the past."""
-    n = server.pg.sql_one(
-        "WITH u AS (UPDATE %s SET expires_at = now() - interval '1 hour'"
-        " WHERE %s = sha256(convert_to($1, 'UTF8')) RETURNING 1)"
-        " SELECT count(*) FROM u" % (table, column), secret)
-    assert n == "1", (table, n)
 
 
 def page_csrf(html):

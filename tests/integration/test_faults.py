@@ -42,7 +42,8 @@ import requests
 
 import harness
 from conftest import make_client, make_user
-from flow import Agent, auth_params, exchange, jsonp_body, me, query_of
+from flow import (Agent, auth_params, exchange, introspect, jsonp_body, me,
+                  query_of)
 
 CB = "https://faults.example.com/cb"
 # A request must be answered within this many seconds, outage or not.  The
@@ -119,13 +120,6 @@ def openid_of(server, access):
     body = jsonp_body(r.text)
     assert "openid" in body, body
     return body["openid"]
-
-
-def introspect(server, app, tok):
-    r = requests.post(server.url("/oauth2.0/introspect"), auth=app,
-                      data={"token": tok}, timeout=30)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def workers(server):

@@ -142,7 +142,8 @@ def test_readme_example_is_the_tested_configuration():
     """Every directive of the README's mod_auth_openidc example is a line
     of the configuration the test above runs (values aside)."""
     readme = (harness.REPO / "README.md").read_text()
-    block = re.search(r"```apache\n(.*?)```", readme, re.S).group(1)
+    block = re.search(r"```apache\n(LoadModule auth_openidc_module.*?)```",
+                      readme, re.S).group(1)
     conf = (RP_DIR / "mod_auth_openidc.conf").read_text()
     example = conf.split("# --- the README's mod_auth_openidc example ---")[1]
     example = example.split("# --- end of the example ---")[0]

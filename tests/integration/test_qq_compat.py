@@ -112,10 +112,13 @@ def test_fmt_json_on_get(server, site, user):
         "fmt": "json"})
     assert r.status_code == 200
     assert r.json()["token_type"] == "Bearer"
+    assert r.json()["expires_in"] == "3600"
+    # The code is bound to its redirect_uri (QQ's JSON error on a GET).
     r = requests.get(server.url("/oauth2.0/token"), timeout=30, params={
         "grant_type": "authorization_code", "client_id": cid,
-        "client_secret": secret, "code": code, "fmt": "json"})
-    assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+        "client_secret": secret, "code": qq_code(server, site, user),
+        "fmt": "json"})
+    assert r.status_code == 200 and r.json()["error"] == 100010
 
 
 def test_qq_compat_off_makes_get_405(server, site):

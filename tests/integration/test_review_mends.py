@@ -159,9 +159,10 @@ def test_r3_only_qq_grants_on_get(server, grant):
     r = requests.get(url, params=params, timeout=30)
     body = jsonp_body(r.text)
     assert body["error"] == 100000 and "POST" in body["error_description"]
+    # fmt=json on a GET: the same error in QQ's JSON (issue 13).
     r = requests.get(url, params=dict(params, fmt="json"), timeout=30)
-    assert r.status_code == 400
-    assert r.json()["error"] == "invalid_request"
+    assert r.status_code == 200
+    assert r.json()["error"] == 100000
     assert "POST" in r.json()["error_description"]
     assert server.pg.sql_one(
         "SELECT count(*) FROM tokens t JOIN families f ON f.id = t.family_id"

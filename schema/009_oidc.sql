@@ -1,4 +1,4 @@
--- 008_oidc.sql: OpenID Connect: signing keys, nonce and auth_time with
+-- 009_oidc.sql: OpenID Connect: signing keys, nonce and auth_time with
 -- each code, the client's id_token algorithm and post-logout redirect
 -- URIs, the user's email.
 
