@@ -39,15 +39,40 @@ add(json_object *o, const char *name, struct str v)
 		json_object_object_add(o, name, json_str(v));
 }
 
+/*
+ * picture is a URL (Core §5.1): an avatar given as a path on this server
+ * gets the issuer in front; without one, the default picture that
+ * /user/get_user_info gives too (100 px).
+ */
+static struct str
+picture(struct ctx *c, struct str avatar)
+{
+	struct strbuf	b;
+	struct str	iss = str_c(c->cfg.issuer);
+
+	if (avatar.n && avatar.p[0] != '/')
+		return avatar;
+	while (iss.n > 0 && iss.p[iss.n - 1] == '/')
+		iss.n--;
+	strbuf_init(&b, &c->a);
+	strbuf_append(&b, iss.p, iss.n);
+	if (avatar.n)
+		strbuf_append(&b, avatar.p, avatar.n);
+	else
+		strbuf_puts(&b, "/static/avatar-default-100.png");
+	return strbuf_str(&b);
+}
+
 /* Core §5.1 standard claims of the profile and email scopes. */
 static void
-claims(json_object *o, const struct scopes *s, const struct oidc_user *u)
+claims(struct ctx *c, json_object *o, const struct scopes *s,
+    const struct oidc_user *u)
 {
 	if (scope_has(s, STR_LIT("profile"))) {
 		add(o, "name", u->nickname.n ? u->nickname : u->username);
 		add(o, "nickname", u->nickname);
 		add(o, "preferred_username", u->username);
-		add(o, "picture", u->avatar);
+		add(o, "picture", picture(c, u->avatar));
 		json_object_object_add(o, "gender", json_object_new_string(
 		    str_eq_c(u->gender, "女") ? "female" : "male"));
 		json_object_object_add(o, "locale",
@@ -105,7 +130,7 @@ userinfo(struct ctx *c)
 	o = json_object_new_object();
 	json_object_object_add(o, "sub",
 	    json_str(idtoken_sub(c, t.client_id, t.user_id)));
-	claims(o, &s, &u);
+	claims(c, o, &s, &u);
 	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
 	json_object_put(o);
 	return;

@@ -180,6 +180,9 @@ def test_userinfo_claims(server, user, rs):
     assert u["email"] == user.name + "@example.com"
     assert u["email_verified"] is True
     assert isinstance(u["updated_at"], int) and u["locale"]
+    # No avatar: the default picture, an absolute URL that answers.
+    assert u["picture"] == server.base + "/static/avatar-default-100.png"
+    assert requests.get(u["picture"], timeout=30).status_code == 200
     # POST with the token as a form field gives the same.
     r = requests.post(server.url("/oauth2.0/userinfo"), timeout=30,
                       data={"access_token": t["access_token"]})
