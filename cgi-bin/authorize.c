@@ -238,6 +238,7 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		r->state = STR_NULL;
 	if (req_param(&c->req, "response_type", &rt) == FORM_ONE)
 		r->implicit = str_eq_c(rt, "token");
+	r->fragment = r->implicit;
 	for (i = 0; i < NPARAMS; i++)
 		if (param(c, request_params[i], &r->given[i], e))
 			return -1;
