@@ -91,6 +91,7 @@ COMMON_OBJ_NAMES += store_consent.o
 COMMON_OBJ_NAMES += clientauth.o
 COMMON_OBJ_NAMES += session.o
 COMMON_OBJ_NAMES += resource.o
+COMMON_OBJ_NAMES += cors.o
 COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += migrate.o
 COMMON_OBJ_NAMES += jwk.o

@@ -1,4 +1,5 @@
 /* get_user_info.c: GET|POST /user/get_user_info: QQ's profile API */
+#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -66,7 +67,7 @@ add_pictures(struct ctx *c, json_object *o, struct str avatar)
 static void
 get_user_info(struct ctx *c)
 {
-	struct token_row	 t;
+	struct token_row	 t = { 0 };
 	struct oerror		 e = { 0 };
 	struct str		 cb = STR_NULL, key, oid;
 	struct scopes		 sc;
@@ -74,6 +75,8 @@ get_user_info(struct ctx *c)
 	char			 want[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
+	if (cors_preflight(c))
+		return;
 	if (resource_begin(c, TOKEN_USER, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
@@ -116,11 +119,13 @@ get_user_info(struct ctx *c)
 	add(o, "nickname", t.nickname);
 	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
 	add_pictures(c, o, t.avatar);
+	cors_answer(c, t.client_id);
 	json_reply(&c->resp, 200, o, jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN,
 	    cb);
 	json_object_put(o);
 	return;
 fail:
+	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
 }
 

@@ -1,4 +1,5 @@
 /* me.c: GET /oauth2.0/me: the openid of an access token, QQ's JSONP */
+#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -35,13 +36,15 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
 static void
 me(struct ctx *c)
 {
-	struct token_row	 t;
+	struct token_row	 t = { 0 };
 	struct oerror		 e = { 0 };
 	struct str		 cb = STR_NULL, v;
 	json_object		*o;
 	char			 id[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0, union_id;
 
+	if (cors_preflight(c))
+		return;
 	/* The client's owner is read only for a unionid. */
 	union_id = req_param(&c->req, "unionid", &v) == FORM_ONE &&
 	    str_eq_c(v, "1");
@@ -69,10 +72,12 @@ me(struct ctx *c)
 	if (union_id && unionid_make(c->cfg.key, c->cfg.keylen, t.owner,
 	    t.user_id, id) == 0)
 		json_object_object_add(o, "unionid", json_object_new_string(id));
+	cors_answer(c, t.client_id);
 	reply(c, o, 200, jsonp, cb);
 	json_object_put(o);
 	return;
 fail:
+	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
 }
 

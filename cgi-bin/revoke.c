@@ -1,5 +1,6 @@
 /* revoke.c: POST /oauth2.0/revoke: token revocation (RFC 7009) */
 #include "clientauth.h"
+#include "cors.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
 
@@ -10,6 +11,9 @@ revoke(struct ctx *c)
 	struct client	cl;
 	struct str	tok;
 
+	if (cors_preflight(c))
+		return;
+	cors_answer(c, STR_NULL);
 	if (token_request_begin(c, 1, &cl, &tok, &e))
 		goto fail;
 	/* RFC 7009 §2.2: unknown tokens are not an error. */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "clientauth.h"
+#include "cors.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
 #include "idtoken.h"
@@ -492,6 +493,10 @@ token(struct ctx *c)
 	enum qq_fmt		 qq = QQ_NO;
 	int			 rc;
 
+	if (cors_preflight(c))
+		return;
+	/* The SDK posts client_id: its registered origins read the answer. */
+	cors_answer(c, STR_NULL);
 	if (req_is(&c->req, "GET") && c->cfg.qq_compat)
 		qq = req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
 		    str_eq_c(fmt, "json") ? QQ_JSON : QQ_TEXT;

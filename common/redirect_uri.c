@@ -92,3 +92,44 @@ ruri_param(struct strbuf *b, int *first, const char *name, struct str value)
 	strbuf_putc(b, '=');
 	url_encode(b, value);
 }
+
+/* The byte after "scheme://" in s, or 0 when s has no such prefix. */
+static size_t
+authority_start(struct str s)
+{
+	size_t	i;
+
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] == ':')
+			break;
+		if (!((s.p[i] >= 'a' && s.p[i] <= 'z') ||
+		    (s.p[i] >= 'A' && s.p[i] <= 'Z')))
+			return 0;
+	}
+	if (i == 0 || i + 3 > s.n || memcmp(s.p + i, "://", 3) != 0)
+		return 0;
+	return i + 3;
+}
+
+static int
+lower(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+int
+ruri_origin_of(struct str origin, struct str uri)
+{
+	size_t	i, start = authority_start(origin);
+
+	if (start == 0 || start == origin.n || origin.n > uri.n)
+		return 0;
+	for (i = start; i < origin.n; i++)
+		if (strchr("/?#@\\ ", origin.p[i]) != NULL)
+			return 0;
+	for (i = 0; i < origin.n; i++)
+		if (lower((unsigned char)origin.p[i]) !=
+		    lower((unsigned char)uri.p[i]))
+			return 0;
+	return i == uri.n || uri.p[i] == '/' || uri.p[i] == '?';
+}

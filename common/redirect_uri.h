@@ -29,4 +29,11 @@ void	ruri_begin(struct strbuf *, struct str base, int fragment);
 void	ruri_param(struct strbuf *, int *first, const char *name,
 	    struct str value);
 
+/*
+ * 1 if origin, as a browser sends it (scheme://host[:port], no path), is
+ * the origin of uri (compared without case): what CORS allows a client's
+ * pages. 0 otherwise ("null", a path, userinfo, a longer port).
+ */
+int	ruri_origin_of(struct str origin, struct str uri);
+
 #endif

@@ -99,6 +99,7 @@ req_read(struct req *r, struct arena *a, struct io *io)
 	r->accept_language = env(io, "HTTP_ACCEPT_LANGUAGE");
 	r->remote_addr = env(io, "REMOTE_ADDR");
 	r->origin = env(io, "HTTP_ORIGIN");
+	r->cors_method = env(io, "HTTP_ACCESS_CONTROL_REQUEST_METHOD");
 	r->sec_fetch_site = env(io, "HTTP_SEC_FETCH_SITE");
 	r->host = env(io, "HTTP_HOST");
 	r->content_type = env(io, "CONTENT_TYPE");

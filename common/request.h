@@ -35,6 +35,7 @@ struct req {
 	struct str	 accept_language;
 	struct str	 remote_addr;
 	struct str	 origin;
+	struct str	 cors_method;	/* Access-Control-Request-Method */
 	struct str	 sec_fetch_site;
 	struct str	 host;
 	struct str	 content_type;

@@ -81,12 +81,13 @@ def browser():
 
 @pytest.fixture
 def browser_factory():
-    """new_browser(lang=None) -> WebDriver; every browser made is closed
-    at the end of the test.  For a second user or another language."""
+    """new_browser(lang=None, logs=False) -> WebDriver; every browser made
+    is closed at the end of the test.  For a second user, another language,
+    or the network and console logs (logs=True, see harness.Browser)."""
     made = []
 
-    def new_browser(lang=None):
-        b = harness.Browser(lang=lang)
+    def new_browser(lang=None, logs=False):
+        b = harness.Browser(lang=lang, logs=logs)
         made.append(b)
         return b.driver
     try:

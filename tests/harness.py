@@ -636,7 +636,7 @@ class Server:
         self.web.start()
 
     def _seed(self):
-        """The scopes of SPEC, and the demo user and client of `make run`."""
+        """The scopes of SPEC, and the demo user and clients of `make run`."""
         for name, desc, desc_en in SCOPES:
             self.oauthctl("scope", "add", name, "--description", desc,
                           "--description-en", desc_en, check=True)
@@ -650,6 +650,11 @@ class Server:
             self, client_id="demo", name="演示站点 Demo Site",
             website=self.base + "/demo/",
             redirect_uri=self.base + "/demo/callback.py")
+        # The JS SDK page of the demo, as tools/run.sh registers it.
+        make_client(self, client_id="demo-sdk", name="演示站点 JS SDK",
+                    public=True, website=self.base + "/demo/sdk.html",
+                    redirect_uri=self.base + "/demo/sdk.html",
+                    grants="authorization_code", scopes="get_user_info")
         conf = self.top / "demo-client.conf"
         conf.write_text("client_id=%s\nclient_secret=%s\n" % self.demo_client)
         self.acc.chown_run(conf, group_only=True)
@@ -921,9 +926,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu",
 class Browser:
     """Headless Debian chromium driven by selenium, with a fresh profile.
     .driver is the selenium WebDriver; close() quits it and removes the
-    profile, killing chromedriver by PID if quitting hangs."""
+    profile, killing chromedriver by PID if quitting hangs.  logs=True
+    records the performance (network) and browser (console) logs."""
 
-    def __init__(self, lang=None):
+    def __init__(self, lang=None, logs=False):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         self.profile = tempfile.mkdtemp(prefix="oauth-chromium-")
@@ -935,6 +941,11 @@ class Browser:
         if lang:
             opts.add_argument("--lang=%s" % lang)
             opts.add_experimental_option("prefs", {"intl.accept_languages": lang})
+        if logs:
+            # driver.get_log("performance") (DevTools Network events: every
+            # URL the page requested) and get_log("browser") (console).
+            opts.set_capability("goog:loggingPrefs",
+                                {"performance": "ALL", "browser": "ALL"})
         self.service = Service(CHROMEDRIVER,
                                log_path=os.path.join(self.profile, "chromedriver.log"))
         try:

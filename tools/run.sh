@@ -247,6 +247,14 @@ add_demo_client() {
 	echo "$PORT" >"$VAR/demo-port"
 }
 
+# add_sdk_client: the JS SDK page (htdocs/demo/sdk.html), a public client
+# whose redirect URI is the page itself.
+add_sdk_client() {
+	oauthctl client add --id demo-sdk --name "演示站点 JS SDK" --public \
+	    --website "$BASE/demo/sdk.html" --redirect-uri "$BASE/demo/sdk.html" \
+	    --grants authorization_code --scopes get_user_info >/dev/null
+}
+
 if [ ! -e "$VAR/demo-seeded" ]; then
 	say "seeding the demo data"
 	oauthctl scope add get_user_info --description "获得您的昵称、头像、性别" \
@@ -262,10 +270,13 @@ if [ ! -e "$VAR/demo-seeded" ]; then
 	add_demo_client
 	touch "$VAR/demo-seeded"
 elif [ "$(cat "$VAR/demo-port" 2>/dev/null)" != "$PORT" ]; then
-	say "re-registering client demo for port $PORT"
+	say "re-registering clients demo and demo-sdk for port $PORT"
 	oauthctl client delete demo
+	oauthctl client delete demo-sdk >/dev/null 2>&1 || true
 	add_demo_client
 fi
+# Data seeded before the SDK page existed gets its client too.
+oauthctl client show demo-sdk >/dev/null 2>&1 || add_sdk_client
 
 # One document under both names: RFC 8414 and OpenID Connect Discovery.
 for doc in oauth-authorization-server openid-configuration; do
@@ -322,7 +333,7 @@ cat <<EOF
 
   oauth2-fcgi is running on $BASE
 
-  Demo site:      $BASE/demo/
+  Demo site:      $BASE/demo/   (JS SDK: $BASE/demo/sdk.html)
   Authorize:      $BASE/oauth2.0/authorize?response_type=code&client_id=demo&redirect_uri=$(urlencode "$BASE/demo/callback.py")&scope=get_user_info&state=demo
   Your grants:    $BASE/user/grants
   Metadata:       $BASE/.well-known/oauth-authorization-server

@@ -1,4 +1,4 @@
-/* fuzz_redirect_uri.c: fuzz redirect URIs, scope lists, PKCE, JSONP names */
+/* fuzz_redirect_uri.c: fuzz redirect URIs, their origins, scope lists, PKCE, JSONP names */
 #include <string.h>
 
 #include "b64.h"
@@ -127,6 +127,60 @@ check_pkce(struct arena *a, struct str v)
 	FUZZ_CHECK(pkce_verify(PKCE_S256, v, v) == 0);
 }
 
+/* The upper-case form of c, for comparing without case. */
+static int
+upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+/*
+ * in is "origin\nuri" (or both at once without a newline). A match is a
+ * scheme://authority, with no path, query, fragment or userinfo, that
+ * starts uri up to a '/', '?' or its end; and the origin of a registrable
+ * URI matches it.
+ */
+static void
+check_origin(struct str in)
+{
+	struct str	 o = in, u = in;
+	const char	*nl = memchr(in.p, '\n', in.n), *sep;
+	size_t		 i, start;
+
+	if (nl != NULL) {
+		o.n = (size_t)(nl - in.p);
+		u.p = nl + 1;
+		u.n = in.n - o.n - 1;
+	}
+	if (ruri_origin_of(o, u)) {
+		FUZZ_CHECK(o.n <= u.n && (o.n == u.n || u.p[o.n] == '/' ||
+		    u.p[o.n] == '?'));
+		sep = memchr(o.p, ':', o.n);
+		FUZZ_CHECK(sep != NULL && sep > o.p &&
+		    (size_t)(sep - o.p) + 3 < o.n);
+		start = (size_t)(sep - o.p) + 3;
+		for (i = 0; i < o.n; i++) {
+			FUZZ_CHECK(upper((unsigned char)o.p[i]) ==
+			    upper((unsigned char)u.p[i]));
+			if (i >= start)
+				FUZZ_CHECK(o.p[i] != '\0' &&
+				    strchr("/?#@\\ ", o.p[i]) == NULL);
+		}
+	}
+	if (!ruri_registrable(in))
+		return;
+	sep = memchr(in.p, ':', in.n);
+	FUZZ_CHECK(sep != NULL);
+	start = (size_t)(sep - in.p) + 3;
+	for (i = start; i < in.n && in.p[i] != '/' && in.p[i] != '?'; i++)
+		if (in.p[i] == '@' || in.p[i] == '\\')
+			return;
+	o.p = in.p;
+	o.n = i;
+	if (i > start)
+		FUZZ_CHECK(ruri_origin_of(o, in) == 1);
+}
+
 static void
 check_callback(struct str s)
 {
@@ -153,6 +207,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_scopes(&a, in);
 	check_pkce(&a, in);
 	check_callback(in);
+	check_origin(in);
 	arena_free(&a);
 	return 0;
 }

@@ -55,7 +55,7 @@ Fixtures (defined in tests/conftest.py, shared with tests/browser)
         .demo_password, .demo_client  user "demo" and client "demo"
                                       (id, secret), as `make run` seeds them
     browser (module)  selenium WebDriver: headless chromium, fresh profile
-    browser_factory   new_browser(lang=None) -> another WebDriver, closed
+    browser_factory   new_browser(lang=None, logs=False) -> another WebDriver, closed
                       at the end of the test
 
     After each test, it fails if a program crashed (signal logged by the
