@@ -601,21 +601,26 @@ def test_c8_no_user_enumeration(server, app, pw):
         text = r.text.replace(page_csrf(r.text), "CSRF").replace(name, "NAME")
         return r.status_code, text, took
 
-    reals = [make_user(server), make_user(server)]
-    ghosts = ["nouser-" + u.name for u in reals]
     # Interleaved, so that a busy machine slows both alike; the fastest of
     # each is the work the server does (noise only ever adds time).  Two
-    # names of each kind stay under the per-username throttle (10).
+    # names of each kind per round stay under the per-username throttle
+    # (10).  A machine busy with other work can slow every sample of one
+    # round; up to two more rounds, with fresh names, add samples.
     known, unknown = [], []
-    for i in range(16):
-        known.append(login_page_for(reals[i % 2].name))
-        unknown.append(login_page_for(ghosts[i % 2]))
-    assert known[0][0] == unknown[0][0] == 200
+    for _ in range(3):
+        reals = [make_user(server), make_user(server)]
+        ghosts = ["nouser-" + u.name for u in reals]
+        for i in range(16):
+            known.append(login_page_for(reals[i % 2].name))
+            unknown.append(login_page_for(ghosts[i % 2]))
+        tk = min(k[2] for k in known)
+        tu = min(u[2] for u in unknown)
+        # The checklist asks for 20 %; 40 % leaves room for a loaded
+        # machine and still tells one Argon2id run from none or from two.
+        if 1 / 1.4 < tu / tk < 1.4:
+            break
+    assert all(k[0] == 200 for k in known + unknown)
     assert known[0][1] == unknown[0][1]
-    tk = min(k[2] for k in known)
-    tu = min(u[2] for u in unknown)
-    # The checklist asks for 20 %; 40 % leaves room for a loaded machine
-    # and still tells one Argon2id run from none or from two.
     assert 1 / 1.4 < tu / tk < 1.4, (tk, tu)
     # The token endpoint's password grant: byte-identical errors.
     r1 = token(server, {"grant_type": "password", "password": "wrong",
