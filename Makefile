@@ -1,7 +1,7 @@
 # oauth2-fcgi: one non-recursive Makefile.
 #   make            programs in cgi-bin/ and tools/
 #   make SAN=1      the same with ASan+UBSan under san/
-#   make run | test | bench | fuzz | install | dist | clean
+#   make run | test | bench | fuzz | install | dist | bundle | clean
 
 VERSION		= 0.1.0
 PREFIX		?= /usr/local
@@ -94,6 +94,8 @@ COMMON_OBJ_NAMES += resource.o
 COMMON_OBJ_NAMES += cors.o
 COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += migrate.o
+COMMON_OBJ_NAMES += console.o
+COMMON_OBJ_NAMES += store_console.o
 COMMON_OBJ_NAMES += jwk.o
 COMMON_OBJ_NAMES += jwt.o
 COMMON_OBJ_NAMES += idtoken.o
@@ -113,6 +115,8 @@ PROGS		+= revoke
 PROGS		+= introspect
 PROGS		+= grants
 PROGS		+= logout
+PROGS		+= admin
+PROGS		+= developer
 PROGS		+= userinfo
 PROGS		+= jwks
 PROGS		+= end_session
@@ -181,6 +185,8 @@ test-all: all
 	OAUTH_SERVER=apache-fcgid $(PYTEST) tests/integration
 	OAUTH_SERVER=apache-cgi $(PYTEST) tests/integration
 	OAUTH_SERVER=nginx $(PYTEST) tests/integration
+	$(MAKE) bundle
+	$(PYTEST) tests/bundle
 	$(PYTEST) tests/browser
 
 run: deps-run
@@ -237,6 +243,14 @@ uninstall-nginx:
 	        $(DESTDIR)$(SYSTEMD_UNITDIR)/oauth2-fcgi@.service; \
 	fi
 
+# make bundle: the upload bundle for shared hosting without a shell
+# (tools/bundle.sh): the programs with their shared libraries beside them,
+# templates, static files, .htaccess and a config to fill in.
+BUNDLE		= dist/oauth2-fcgi-bundle-$(VERSION).tar.gz
+
+bundle: all
+	$(Q)tools/bundle.sh $(BUNDLE) $(PROG_BINS)
+
 # make dist: the release tarball of the committed tree.
 dist:
 	@mkdir -p dist
@@ -248,7 +262,7 @@ clean:
 	rm -rf build san dist cgi-bin/*.fcgi tools/oauthctl
 
 .PHONY: all unit test test-all run clean deps-run deps-test \
-	install uninstall dist install-nginx uninstall-nginx
+	install uninstall dist bundle install-nginx uninstall-nginx
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -34,10 +34,10 @@
 #   SOCK_USER, SOCK_GROUP  owner of the sockets: nginx's user [www-data]
 #   WORKERS       processes per program [2]; WORKERS_token=4 and so on
 #                 for one program.  Each keeps a PostgreSQL connection:
-#                 11 programs x WORKERS must stay below max_connections.
+#                 13 programs x WORKERS must stay below max_connections.
 set -eu
 
-PROGRAMS="authorize token me get_user_info revoke introspect grants logout"
+PROGRAMS="authorize token me get_user_info revoke introspect grants logout admin developer"
 PROGRAMS="$PROGRAMS userinfo jwks end_session"
 
 : "${OAUTH_CONFIG:=/etc/oauth2-fcgi.conf}"

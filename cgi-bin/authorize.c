@@ -39,6 +39,9 @@ struct areq {
 	int		 form_post;		/* response_mode=form_post */
 	int		 openid;		/* an OpenID Connect request */
 	int		 redirect_ok;		/* errors may redirect */
+	struct str	 status;		/* the app's review status */
+	long		 owner_user_id;		/* its developer; 0: none */
+	struct str	 icon;
 };
 
 static struct str
@@ -143,6 +146,9 @@ check_client(struct ctx *c, struct areq *r, const char *session_hash,
 		OERR_SET(e, OERR_INVALID_CLIENT, 0, "unknown client_id");
 		return -1;
 	}
+	r->status = v->status;
+	r->owner_user_id = v->owner_user_id;
+	r->icon = v->icon;
 	switch (req_param(&c->req, "redirect_uri", &uri)) {
 	case FORM_DUP:
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "redirect_uri repeated");
@@ -356,6 +362,7 @@ consent_page(struct ctx *c, const struct areq *r, const struct user *u,
 	    fingerprint(c, r)));
 	tvars_set(v, "client_name", r->cl.name);
 	tvars_set(v, "client_website", r->cl.website);
+	tvars_set(v, "client_icon", r->icon);
 	tvars_set(v, "nickname", u->nickname.n ? u->nickname : u->username);
 	tvars_set(v, "avatar", u->avatar);
 	tvars_set(v, "username", u->username);
@@ -414,6 +421,27 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 }
 
 /*
+ * developer_registration = review: an app under review logs in only its
+ * developer, a suspended one nobody. 0 to go on; otherwise the page that
+ * says so has been answered.
+ */
+static int
+review_gate(struct ctx *c, const struct areq *r, const struct user *u)
+{
+	struct tvars	*v;
+
+	if (str_eq_c(r->status, "approved") || (str_eq_c(r->status, "review") &&
+	    r->owner_user_id == u->id))
+		return 0;
+	v = tvars_new(&c->a, NULL);
+	tvars_set(v, "client_name", r->cl.name);
+	tvars_setc(v, str_eq_c(r->status, "review") ? "under_review" :
+	    "suspended", "1");
+	page_render(c, 403, "review", v);
+	return -1;
+}
+
+/*
  * A logged-in user: remembered consent, prompt handling, or the page.
  * consented and remembered: the consent already read with the session
  * (consented -1: not read yet).
@@ -424,6 +452,8 @@ proceed(struct ctx *c, const struct areq *r, const struct user *u,
 {
 	struct oerror	e;
 
+	if (review_gate(c, r, u))
+		return;
 	if (consented == -1) {
 		switch (store_consent_get(&c->db, &c->a, u->id, r->cl.id,
 		    remembered)) {
@@ -508,6 +538,8 @@ do_consent(struct ctx *c, const struct areq *r)
 		login_page(c, r, 200, NULL, STR_NULL);
 		return;
 	}
+	if (review_gate(c, r, &u))
+		return;
 	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
 	    request_cross_site(c) ||
 	    !csrf_check(c, "consent", str_c(hash), fingerprint(c, r), token)) {

@@ -48,6 +48,7 @@ grants_page(struct ctx *c, int status, const struct user *u,
 		tvars_set(item, "client_id", rows[i].client_id);
 		tvars_set(item, "client_name", rows[i].client_name);
 		tvars_set(item, "client_website", rows[i].client_website);
+		tvars_set(item, "client_icon", rows[i].client_icon);
 		tvars_set(item, "scopes", rows[i].scopes);
 		tvars_set(item, "granted_at", rows[i].granted_at);
 	}

@@ -374,6 +374,11 @@ grant_client_credentials(struct ctx *c, const struct client_key *k,
 	rc = store_cc_issue(&c->db, &c->a, k, want_scope, &is, &out->scope);
 	if (rc == -1)
 		oerror_from_db(c, e);
+	else if (rc == 1 && cl != NULL)
+		/* Authenticated, grant and scope allowed: an administrator
+		 * suspended the client. */
+		OERR_SET(e, OERR_UNAUTHORIZED_CLIENT, 100031,
+		    "the client is suspended");
 	return rc;
 }
 

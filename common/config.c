@@ -22,6 +22,8 @@ config_defaults(struct config *c)
 	c->refresh_rotation = 1;
 	c->qq_compat = 1;
 	c->login_address_limit = 10;
+	c->developer_registration = DEVREG_REVIEW;
+	c->admin_reauth = 300;
 }
 
 static struct str
@@ -86,7 +88,21 @@ set_key(struct config *c, struct str k, struct str v)
 		bp = &c->refresh_rotation;
 	else if (str_eq_c(k, "qq_compat"))
 		bp = &c->qq_compat;
-	else
+	else if (str_eq_c(k, "setup_key"))
+		sp = &c->setup_key;
+	else if (str_eq_c(k, "admin_reauth"))
+		lp = &c->admin_reauth, max = 86400;
+	else if (str_eq_c(k, "developer_registration")) {
+		if (str_eq_c(v, "off"))
+			c->developer_registration = DEVREG_OFF;
+		else if (str_eq_c(v, "review"))
+			c->developer_registration = DEVREG_REVIEW;
+		else if (str_eq_c(v, "open"))
+			c->developer_registration = DEVREG_OPEN;
+		else
+			return -1;
+		return 0;
+	} else
 		return -2;
 	if (sp) {
 		free(*sp);
@@ -166,14 +182,59 @@ read_file(const char *path, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
+const char *
+config_default_path(void)
+{
+	static char	 buf[4096];
+	const char	*env = getenv("OAUTH_CONFIG");
+	char		*slash;
+	ssize_t		 n;
+
+	if (env != NULL)
+		return env;
+	/* <bundle>/cgi-bin/prog.fcgi -> <bundle>/private/oauth2-fcgi.conf */
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 64);
+	if (n > 0) {
+		buf[n] = '\0';
+		if ((slash = strrchr(buf, '/')) != NULL) {
+			*slash = '\0';
+			if ((slash = strrchr(buf, '/')) != NULL) {
+				strcpy(slash, "/private/oauth2-fcgi.conf");
+				if (access(buf, F_OK) == 0)
+					return buf;
+			}
+		}
+	}
+	return CONFIG_DEFAULT_PATH;
+}
+
+/* A relative path in the file is relative to the file's directory. */
+static void
+resolve(char **p, const char *conf)
+{
+	const char	*slash = strrchr(conf, '/');
+	size_t		 d, n;
+	char		*out;
+
+	if (*p == NULL || **p == '/' || slash == NULL)
+		return;
+	d = (size_t)(slash - conf) + 1;
+	n = strlen(*p);
+	out = xmalloc(d + n + 1);
+	memcpy(out, conf, d);
+	memcpy(out + d, *p, n + 1);
+	free(*p);
+	*p = out;
+}
+
 int
 config_read(struct config *c, const char *path, char *err, size_t errlen)
 {
 	static char	buf[CONFIG_FILE_MAX];
 	size_t		n;
 
-	if (path == NULL && (path = getenv("OAUTH_CONFIG")) == NULL)
-		path = CONFIG_DEFAULT_PATH;
+	if (path == NULL)
+		path = config_default_path();
 	if (read_file(path, buf, sizeof(buf), &n)) {
 		snprintf(err, errlen, "cannot read config %s: %s", path,
 		    strerror(errno));
@@ -191,6 +252,10 @@ config_read(struct config *c, const char *path, char *err, size_t errlen)
 		    "issuer are required", path);
 		return -1;
 	}
+	resolve(&c->secret_key_file, path);
+	resolve(&c->template_dir, path);
+	c->path = xmalloc(strlen(path) + 1);
+	strcpy(c->path, path);
 	return 0;
 }
 
@@ -199,6 +264,12 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	if (config_read(c, path, err, errlen))
 		return -1;
+	return config_load_key(c, err, errlen);
+}
+
+int
+config_load_key(struct config *c, char *err, size_t errlen)
+{
 	if (read_file(c->secret_key_file, (char *)c->key, sizeof(c->key),
 	    &c->keylen)) {
 		snprintf(err, errlen, "cannot read secret_key_file %s: %s",
@@ -220,7 +291,10 @@ config_free(struct config *c)
 	free(c->secret_key_file);
 	free(c->issuer);
 	free(c->template_dir);
+	free(c->setup_key);
+	free(c->path);
 	c->pg_dsn = c->secret_key_file = c->issuer = c->template_dir = NULL;
+	c->setup_key = c->path = NULL;
 	explicit_bzero(c->key, sizeof(c->key));
 	c->keylen = 0;
 }

@@ -7,6 +7,9 @@
 #define CONFIG_DEFAULT_PATH	"/etc/oauth2-fcgi.conf"
 #define CONFIG_KEY_MAX		1024
 
+/* developer_registration = off | review | open */
+enum { DEVREG_OFF = 0, DEVREG_REVIEW, DEVREG_OPEN };
+
 struct config {
 	char		*pg_dsn;
 	char		*secret_key_file;
@@ -18,6 +21,10 @@ struct config {
 	int		 refresh_rotation;
 	int		 qq_compat;
 	long		 login_address_limit;	/* failed logins per address */
+	char		*setup_key;		/* the web installer's key */
+	int		 developer_registration; /* DEVREG_* */
+	long		 admin_reauth;		/* seconds a login counts as fresh */
+	char		*path;			/* the file read */
 	unsigned char	 key[CONFIG_KEY_MAX];	/* the server secret */
 	size_t		 keylen;
 };
@@ -36,8 +43,14 @@ int	config_parse(struct config *, const char *text, size_t n,
 	    char *err, size_t errlen);
 
 /*
- * Read and parse the config file (path, else $OAUTH_CONFIG, else the
- * default) and check the required keys, without loading the secret key.
+ * The config file to read when none is named: $OAUTH_CONFIG, else
+ * private/oauth2-fcgi.conf beside the program's directory when it exists
+ * (the upload bundle's layout), else CONFIG_DEFAULT_PATH.
+ */
+const char *config_default_path(void);
+
+/*
+ * Read and parse the config file (path, else config_default_path()) and check the required keys, without loading the secret key.
  * Returns 0, or -1 with a one-line reason in err.
  */
 int	config_read(struct config *, const char *path, char *err,
@@ -50,6 +63,12 @@ int	config_read(struct config *, const char *path, char *err,
  */
 int	config_load(struct config *, const char *path, char *err,
 	    size_t errlen);
+
+/*
+ * Load secret_key_file into c->key (after config_read). Returns 0, or -1
+ * with a one-line reason in err.
+ */
+int	config_load_key(struct config *, char *err, size_t errlen);
 
 /* Free the strings and wipe the key. */
 void	config_free(struct config *);

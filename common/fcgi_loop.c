@@ -61,44 +61,71 @@ fcgi_write(struct io *io, const void *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, r->out) == (int)n ? 0 : -1;
 }
 
-static void
-serve(struct ctx *c, struct io *io, handler_fn h, int config_ok)
+static int	crypto_failed;
+
+/*
+ * Read the config and the key. keyless: a missing key is no error (the
+ * web installer makes it). quiet: the reason was said at startup already.
+ * 0 when usable.
+ */
+static int
+load(struct ctx *c, int keyless, int quiet)
 {
+	char	err[512];
+
+	if (config_read(&c->cfg, NULL, err, sizeof(err)) == 0 &&
+	    (config_load_key(&c->cfg, err, sizeof(err)) == 0 || keyless))
+		return 0;
+	if (!quiet)
+		fprintf(stderr, "%s: %s\n", c->prog, err);
+	return -1;
+}
+
+static void
+serve(struct ctx *c, struct io *io, handler_fn h, int *config_ok,
+    int keyless)
+{
+	/* An install in progress: the config or key may have appeared. */
+	if (!crypto_failed &&
+	    (!*config_ok || (keyless && c->cfg.keylen == 0))) {
+		*config_ok = load(c, keyless, 1) == 0;
+		db_close(&c->db);
+		c->db.dsn = c->cfg.pg_dsn;
+	}
 	req_read(&c->req, &c->a, io);
 	resp_init(&c->resp, &c->a);
 	c->lang = accept_language(c->req.accept_language);
 	c->pre = STR_NULL;
-	if (!config_ok)
+	if (!*config_ok)
 		resp_plain(&c->resp, 500, "server configuration error");
 	else
 		h(c);
 	resp_flush(&c->resp, io);
 }
 
-int
-fcgi_main(const char *prog, handler_fn h)
+static int
+run(const char *prog, handler_fn h, int keyless)
 {
 	static struct ctx	c;
 	FCGX_Request		 freq;
 	struct io		 io;
-	char			 err[512];
 	int			 config_ok = 1;
 
 	signal(SIGPIPE, SIG_IGN);
 	c.prog = prog;
 	config_defaults(&c.cfg);
 	if (crypto_init()) {
+		/* Every request a plain 500, as for a bad config; no retry. */
 		fprintf(stderr, "%s: libgcrypt initialisation failed\n", prog);
 		config_ok = 0;
-	} else if (config_load(&c.cfg, NULL, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		config_ok = 0;
-	}
+		crypto_failed = 1;
+	} else
+		config_ok = load(&c, keyless, 0) == 0;
 	db_init(&c.db, c.cfg.pg_dsn);
 
 	if (FCGX_IsCGI()) {
 		io = (struct io){ cgi_getenv, cgi_read, cgi_write, NULL };
-		serve(&c, &io, h, config_ok);
+		serve(&c, &io, h, &config_ok, keyless);
 		fflush(stdout);
 		goto out;
 	}
@@ -106,7 +133,7 @@ fcgi_main(const char *prog, handler_fn h)
 		return 1;
 	io = (struct io){ fcgi_getenv, fcgi_read, fcgi_write, &freq };
 	while (FCGX_Accept_r(&freq) >= 0) {
-		serve(&c, &io, h, config_ok);
+		serve(&c, &io, h, &config_ok, keyless);
 		FCGX_Finish_r(&freq);
 		arena_reset(&c.a);
 	}
@@ -115,6 +142,18 @@ out:
 	db_close(&c.db);
 	config_free(&c.cfg);
 	return 0;
+}
+
+int
+fcgi_main(const char *prog, handler_fn h)
+{
+	return run(prog, h, 0);
+}
+
+int
+fcgi_main_keyless(const char *prog, handler_fn h)
+{
+	return run(prog, h, 1);
 }
 
 void

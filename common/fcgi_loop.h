@@ -31,6 +31,14 @@ typedef void	(*handler_fn)(struct ctx *);
 int	fcgi_main(const char *prog, handler_fn h);
 
 /*
+ * The same for the web installer's program: a missing secret key is no
+ * error (c->cfg.keylen is 0 until the installer makes it). Either way a
+ * process whose config or key failed to load tries again at each request,
+ * so programs started before the installer ran work once it has.
+ */
+int	fcgi_main_keyless(const char *prog, handler_fn h);
+
+/*
  * Render template name with v into an HTML response with the given
  * status. A missing or broken template becomes a plain 500.
  */

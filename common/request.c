@@ -88,7 +88,8 @@ read_body(struct req *r, struct io *io)
 void
 req_read(struct req *r, struct arena *a, struct io *io)
 {
-	struct str	https;
+	struct str	 https;
+	const char	*q;
 
 	memset(r, 0, sizeof(*r));
 	r->a = a;
@@ -103,6 +104,9 @@ req_read(struct req *r, struct arena *a, struct io *io)
 	r->sec_fetch_site = env(io, "HTTP_SEC_FETCH_SITE");
 	r->host = env(io, "HTTP_HOST");
 	r->content_type = env(io, "CONTENT_TYPE");
+	r->path = env(io, "REQUEST_URI");
+	if (r->path.n && (q = memchr(r->path.p, '?', r->path.n)) != NULL)
+		r->path.n = (size_t)(q - r->path.p);
 	https = env(io, "HTTPS");
 	r->https = https.n && !str_caseeq_c(https, "off");
 	r->is_form = is_form_type(r->content_type);

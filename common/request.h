@@ -39,6 +39,7 @@ struct req {
 	struct str	 sec_fetch_site;
 	struct str	 host;
 	struct str	 content_type;
+	struct str	 path;		/* REQUEST_URI up to the query */
 	int		 https;
 	int		 is_form;	/* body was x-www-form-urlencoded */
 };

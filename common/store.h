@@ -69,6 +69,9 @@ struct client_visit {
 	struct user	 user;
 	int		 consented;	/* the user consented to this client */
 	struct scopes	 remembered;	/* to these scopes */
+	struct str	 status;	/* approved, review or suspended */
+	long		 owner_user_id;	/* the developer's; 0: none */
+	struct str	 icon;		/* the app's icon URL, or empty */
 	long		 session_age;	/* seconds since the login */
 };
 
@@ -245,7 +248,7 @@ int	store_consent_set(struct db *, long user_id, struct str client_id,
 
 struct grant_row {
 	struct str	client_id, client_name, client_website, scopes,
-			granted_at;
+			granted_at, client_icon;
 };
 /*
  * A user's consents, newest first, at most max, scope descriptions in

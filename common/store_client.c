@@ -22,12 +22,14 @@ static struct stmt client_get = { "client_get",
 /*
  * The same, the session $2's user (columns 8-13, 14: found) and the
  * consent the user gave the client (15: found, 16: its scopes), and the
- * session's age in seconds (17), for the authorization endpoint.
+ * app's status, developer and icon (17-19), and the session's age in
+ * seconds (20), for the authorization endpoint.
  */
 static struct stmt client_visit = { "client_visit",
 	"SELECT " CLIENT_COLS "," CLIENT_URIS ", " USER_COLS ","
 	" u.id IS NOT NULL, k.scopes IS NOT NULL,"
 	" coalesce(array_to_string(k.scopes, ' '), ''),"
+	" c.status, coalesce(c.owner_user_id, 0), c.icon,"
 	" coalesce(extract(epoch FROM now() - s.created_at)::bigint, 0)"
 	" FROM clients c"
 	" LEFT JOIN (sessions s JOIN users u ON u.id = s.user_id)"
@@ -155,9 +157,12 @@ store_client_visit(struct db *db, struct arena *a, struct str id,
 	if ((rc = client_load(db, a, &client_visit, id, session_hash, c,
 	    &res)) != 0)
 		return rc;
+	v->status = store_cell(a, res, 0, 17);
+	v->owner_user_id = store_long(res, 0, 18);
+	v->icon = store_cell(a, res, 0, 19);
 	if ((v->logged_in = store_bool(res, 0, 14))) {
 		store_user_row(a, res, 8, &v->user);
-		v->session_age = store_long(res, 0, 17);
+		v->session_age = store_long(res, 0, 20);
 		if ((v->consented = store_bool(res, 0, 15)))
 			store_scopes_cell(a, res, 0, 16, &v->remembered);
 	}

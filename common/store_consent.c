@@ -21,8 +21,8 @@ static struct stmt consent_list = { "consent_list",
 	"   END, s.description, x), CASE WHEN $2::boolean THEN ', '"
 	"   ELSE '、' END) FROM unnest(k.scopes) x"
 	"   LEFT JOIN scopes s ON s.name = x), ''),"
-	" to_char(k.granted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
-	" FROM consents k JOIN clients c ON c.id = k.client_id"
+	" to_char(k.granted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),"
+	" c.icon FROM consents k JOIN clients c ON c.id = k.client_id"
 	" WHERE k.user_id = $1 ORDER BY k.granted_at DESC LIMIT 100", 2, 0 };
 
 int
@@ -104,6 +104,7 @@ store_consent_list(struct db *db, struct arena *a, long user_id,
 		rows[i].client_website = store_cell(a, res, (int)i, 2);
 		rows[i].scopes = store_cell(a, res, (int)i, 3);
 		rows[i].granted_at = store_cell(a, res, (int)i, 4);
+		rows[i].client_icon = store_cell(a, res, (int)i, 5);
 	}
 	PQclear(res);
 	return n;

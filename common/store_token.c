@@ -189,6 +189,7 @@ static struct stmt refresh_keep = { "refresh_keep",
 static struct stmt cc_issue = { "cc_issue",
 	"WITH k AS (SELECT scopes FROM clients WHERE id = $1"
 	"   AND secret_hash = $2::bytea AND grants @> '{client_credentials}'"
+	"   AND status <> 'suspended'"
 	"   AND ($3::text IS NULL OR string_to_array($3::text, ' ') <@ scopes)),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"

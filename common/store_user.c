@@ -6,7 +6,8 @@
 #include "store_util.h"
 
 static struct stmt user_by_name = { "user_by_name",
-	"SELECT " USER_COLS " FROM users u WHERE username = $1", 1, 0 };
+	"SELECT " USER_COLS " FROM users u WHERE username = $1"
+	" AND NOT u.disabled", 1, 0 };
 static struct stmt user_by_id = { "user_by_id",
 	"SELECT " USER_COLS " FROM users u WHERE id = $1", 1, 0 };
 static struct stmt user_set_password = { "user_set_password",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("authorize", "token", "me", "get_user_info", "revoke",
+            "introspect", "grants", "logout", "admin", "developer")
             "introspect", "grants", "logout", "userinfo", "jwks",
             "end_session")
 # URL path of each program (the web server configs map the same).
@@ -41,6 +42,8 @@ PROGRAM_PATHS = {
     "introspect": "/oauth2.0/introspect",
     "logout": "/oauth2.0/logout",
     "grants": "/user/grants",
+    "admin": "/admin/",
+    "developer": "/developer/",
     "userinfo": "/oauth2.0/userinfo",
     "jwks": "/oauth2.0/jwks",
     "end_session": "/oauth2.0/end_session",
@@ -513,8 +516,13 @@ class Server:
     demo_password, demo_client (client_id, client_secret).
     """
 
-    def __init__(self, kind=None):
+    def __init__(self, kind=None, bare=False):
         self.kind = kind or server_kind()
+        # bare: an empty database and no secret key, as an upload to a
+        # shared host leaves them for the web installer (/admin/setup);
+        # the config has a setup_key (self.setup_key).
+        self.bare = bare
+        self.setup_key = uuid.uuid4().hex if bare else None
         self.bindir = bindir()
         # What the web server serves and runs: the tree itself, or a copy
         # when the workers' user cannot reach it (see _stage).
@@ -623,12 +631,21 @@ class Server:
             # at its default.
             "login_address_limit": "1000",
         }
-        self.write_config(self.config)
-        self.oauthctl("init", check=True)
-        key = top / "secret.key"
-        self.acc.chown_run(key, group_only=True)
-        key.chmod(0o640)
-        self._seed()
+        if self.bare:
+            # The installer writes the key: a directory the workers own.
+            keys = top / "keys"
+            keys.mkdir()
+            self.acc.chown_run(keys)
+            self.config["secret_key_file"] = str(keys / "secret.key")
+            self.config["setup_key"] = self.setup_key
+            self.write_config(self.config)
+        else:
+            self.write_config(self.config)
+            self.oauthctl("init", check=True)
+            key = top / "secret.key"
+            self.acc.chown_run(key, group_only=True)
+            key.chmod(0o640)
+            self._seed()
 
         self.web = WebServer(self.kind, top, self.port, self.acc, self.env,
                              self.web_prefix, self.web_bindir)

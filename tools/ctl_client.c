@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "console.h"
 #include "crypto.h"
 #include "ctl.h"
 #include "redirect_uri.h"
@@ -116,22 +117,6 @@ vschar(const char *s)
 	return 1;
 }
 
-/* A QQ-style numeric client id: ten digits, not starting with 0. */
-static char *
-new_id(struct ctl *c)
-{
-	unsigned char	r[8];
-	unsigned long	v = 0;
-	char		buf[16];
-	size_t		i;
-
-	crypto_random(r, sizeof(r));
-	for (i = 0; i < sizeof(r); i++)
-		v = v << 8 | r[i];
-	snprintf(buf, sizeof(buf), "%lu", 1000000000UL + v % 9000000000UL);
-	return arena_strndup(&c->a, buf, strlen(buf));
-}
-
 static int
 check_scopes(struct ctl *c, const char *list)
 {
@@ -225,7 +210,7 @@ client_add(struct ctl *c, int argc, char **argv)
 		return 1;
 	if (!o.public)
 		secret = crypto_token(&c->a);
-	params[0] = o.id ? o.id : new_id(c);
+	params[0] = o.id ? o.id : console_client_id(&c->a);
 	params[1] = o.name;
 	params[2] = o.public ? NULL : crypto_digest_param(&c->a, secret);
 	params[3] = o.website;

@@ -1,4 +1,4 @@
-/* ctl_user.c: oauthctl user add | passwd | delete */
+/* ctl_user.c: oauthctl user add | passwd | delete | admin */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,18 +25,22 @@ read_password(struct ctl *c)
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
-	const char	*params[7], *nick = "", *avatar = "", *gender = "男";
+	const char	*params[8], *nick = "", *avatar = "", *gender = "男";
 	const char	*email = "", *verified = "false";
 	char		*phc;
-	int		 i;
+	int		 i, admin = 0;
 
 	if (argc < 3)
 		return ctl_fail("usage: user add NAME [--nickname N] "
 		    "[--avatar URL] [--gender 男|女] [--email ADDR "
-		    "[--email-verified]]");
+		    "[--email-verified]] [--admin]");
 	for (i = 3; i < argc; i++) {
 		const char **dst;
 
+		if (strcmp(argv[i], "--admin") == 0) {
+			admin = 1;
+			continue;
+		}
 		if (strcmp(argv[i], "--email-verified") == 0) {
 			verified = "true";
 			continue;
@@ -77,9 +81,10 @@ user_add(struct ctl *c, int argc, char **argv)
 	params[4] = gender;
 	params[5] = email;
 	params[6] = verified;
+	params[7] = admin ? "true" : "false";
 	if (ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
-	    " avatar, gender, email, email_verified) VALUES ($1, $2, $3, $4,"
-	    " $5, $6, $7)", 7, params))
+	    " avatar, gender, email, email_verified, is_admin) VALUES ($1, $2,"
+	    " $3, $4, $5, $6, $7, $8)", 8, params))
 		return 1;
 	return 0;
 }
@@ -105,8 +110,17 @@ ctl_user(struct ctl *c, int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return user_add(c, argc, argv);
+	if (argc == 4 && strcmp(argv[1], "admin") == 0) {
+		if (strcmp(argv[3], "on") != 0 && strcmp(argv[3], "off") != 0)
+			return ctl_fail("usage: user admin NAME on|off");
+		params[0] = argv[2];
+		params[1] = strcmp(argv[3], "on") == 0 ? "true" : "false";
+		return user_change(c, "UPDATE users SET is_admin = $2"
+		    " WHERE username = $1", 2, params);
+	}
 	if (argc != 3)
-		return ctl_fail("usage: user add|passwd|delete NAME");
+		return ctl_fail("usage: user add|passwd|delete NAME, "
+		    "user admin NAME on|off");
 	params[0] = argv[2];
 	if (strcmp(argv[1], "delete") == 0)
 		return user_change(c, "DELETE FROM users WHERE username = $1",

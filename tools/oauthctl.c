@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "console.h"
 #include "crypto.h"
 #include "ctl.h"
 #include "migrate.h"
@@ -183,20 +184,13 @@ cmd_scope(struct ctl *c, int argc, char **argv)
 static int
 cmd_purge(struct ctl *c)
 {
-	static const char *const sql[] = {
-		"DELETE FROM auth_codes WHERE expires_at < now()",
-		"DELETE FROM tokens WHERE expires_at < now()",
-		"DELETE FROM sessions WHERE expires_at < now()",
-		"DELETE FROM families WHERE created_at < now() - interval '1 hour'"
-		" AND id NOT IN (SELECT family_id FROM tokens)",
-		"DELETE FROM auth_failures WHERE at < now() - interval '1 day'",
-	};
 	PGresult	*res;
-	size_t		 i;
+	int		 q;
 	long		 total = 0, n;
 
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		if ((res = ctl_sql(c, sql[i], 0, NULL)) == NULL)
+	/* The admin console's purge runs the same statements. */
+	for (q = CQ_PURGE_CODES; q <= CQ_PURGE_FAILURES; q++) {
+		if ((res = ctl_sql(c, console_sql((enum cq)q), 0, NULL)) == NULL)
 			return 1;
 		if (str_to_long(str_c(PQcmdTuples(res)), &n) == 0)
 			total += n;
@@ -328,8 +322,8 @@ help(void)
 	    " | --no-resource-server\n"
 	    "  client list | show ID | delete ID | rotate-secret ID\n"
 	    "  user add NAME [--nickname N] [--avatar URL] [--gender 男|女]"
-	    " [--email ADDR [--email-verified]]\n"
-	    "  user passwd NAME | delete NAME\n"
+	    " [--email ADDR [--email-verified]] [--admin]\n"
+	    "  user passwd NAME | delete NAME | admin NAME on|off\n"
 	    "  scope add NAME --description TEXT [--description-en TEXT]\n"
 	    "  key list | rotate [RS256|ES256] | retire KID\n",
 	    stdout);

@@ -1,4 +1,4 @@
--- 009_oidc.sql: OpenID Connect: signing keys, nonce and auth_time with
+-- 010_oidc.sql: OpenID Connect: signing keys, nonce and auth_time with
 -- each code, the client's id_token algorithm and post-logout redirect
 -- URIs, the user's email.
 

@@ -1,0 +1,139 @@
+/* console.h: what the web installer, admin and developer consoles share */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include "fcgi_loop.h"
+#include "login.h"
+#include "store.h"
+
+/* Statements of the consoles (store_console.c), run with console_q. */
+enum cq {
+	CQ_SESSION,		/* $1 session hash: user, is_admin, auth age */
+	CQ_REAUTHED,		/* $1 session hash: password given now */
+	CQ_AUDIT_ADD,		/* actor, action, target, detail, address */
+	CQ_AUDIT_LIST,
+	CQ_ADMIN_EXISTS,
+	CQ_SETUP_LOCK,
+	CQ_SETUP_ADMIN,		/* username, password hash */
+	CQ_SCOPE_SEED,		/* name, description, description_en */
+	CQ_SCOPE_LIST,
+	CQ_CLIENT_LIST,
+	CQ_CLIENT_ONE,		/* id, owner user id (NULL: any client) */
+	CQ_CLIENT_ADD,
+	CQ_CLIENT_EDIT,		/* id, name, website, grants, scopes */
+	CQ_CLIENT_APP_EDIT,	/* id, owner, name, website, description,
+				   icon, icp */
+	CQ_CLIENT_URIS_CLEAR,	/* id */
+	CQ_CLIENT_URIS_ADD,	/* id, newline-separated URIs */
+	CQ_CLIENT_SECRET,	/* id, secret digest, owner (NULL: any) */
+	CQ_CLIENT_DELETE,	/* id, owner (NULL: any) */
+	CQ_CLIENT_STATUS,	/* id, status */
+	CQ_CLIENT_REVOKE_ALL,	/* id */
+	CQ_CLIENT_REVOKE_CC,	/* id */
+	CQ_APP_LIST,		/* owner user id */
+	CQ_APP_COUNT,		/* owner user id */
+	CQ_USER_LIST,
+	CQ_USER_ADD,		/* username, password hash */
+	CQ_USER_PASSWORD,	/* username, password hash */
+	CQ_USER_DISABLE,	/* username, on, acting admin's id */
+	CQ_USER_SESSIONS_END,	/* username */
+	CQ_USER_REVOKE_ALL,	/* username */
+	CQ_USER_DELETE,		/* username, acting admin's id */
+	CQ_SCOPE_SET,		/* name, description, description_en */
+	CQ_PURGE_CODES,
+	CQ_PURGE_TOKENS,
+	CQ_PURGE_SESSIONS,
+	CQ_PURGE_FAMILIES,
+	CQ_PURGE_FAILURES,
+	CQ__N
+};
+
+/* The statements' SQL, shared with oauthctl (its purge). */
+const char	*console_sql(enum cq);
+
+/*
+ * Run statement q with text parameters (NULL for SQL NULL). Returns the
+ * result for the caller to PQclear, or NULL with c->db.state set.
+ */
+PGresult	*console_q(struct ctx *, enum cq q, const char *const *params);
+
+/* Run q, drop the result: the rows it changed, or -1. */
+long		 console_do(struct ctx *, enum cq q, const char *const *params);
+
+/* The logged-in user of a console page. */
+struct console {
+	struct user	 u;
+	const char	*hash;		/* the session's digest parameter */
+	int		 admin;
+	long		 age;		/* seconds since the password */
+	struct str	 csrf;		/* token for this session's forms */
+	char		 uid[24];	/* u.id in decimal */
+};
+
+/*
+ * Who is logged in. 0 with *k filled; 1 when nobody is (a login form for
+ * action has been answered, lead the name of the console); -1 when a
+ * database failure has been answered. A POST with op=login is the login
+ * form's: checked (CSRF, throttling), then answered with a 303 to action.
+ */
+int	console_session(struct ctx *, struct console *k, const char *action,
+	    const char *lead);
+
+/* 1 if the posted form carries this session's CSRF token from our site. */
+int	console_csrf_ok(struct ctx *, const struct console *k);
+
+/*
+ * Sensitive actions: when the login is older than admin_reauth seconds,
+ * the form's reauth_password must be the user's password (counted and
+ * limited as logins are). LOGIN_OK to go on, else the reason.
+ */
+enum login_result console_reauth(struct ctx *, struct console *k);
+
+/* Record a change in the audit log. 0 or -1. */
+int	console_audit(struct ctx *, const char *actor, const char *action,
+	    struct str target, struct str detail);
+
+/* The console page frame's variables: user, csrf, the admin link. */
+struct tvars	*console_vars(struct ctx *, const struct console *k);
+
+/* A plain error page in the consoles' look, with message key msg. */
+void	console_error(struct ctx *, int status, const char *msg);
+
+/* Redirect (303) to path after a POST. */
+void	console_redirect(struct ctx *, const char *path);
+
+/*
+ * Parse newline-separated redirect URIs (1 to 16, each registrable) into
+ * a newline-joined list. 0, or -1 when one is bad or there are none.
+ */
+int	console_uris(struct ctx *, struct str text, struct str *out);
+
+/* Checked and trimmed form text: 0, or -1 when over max characters or
+ * not one value; required: empty is -1 too. */
+int	console_text(struct ctx *, const char *name, size_t max, int required,
+	    struct str *out);
+
+/*
+ * Answer a request the consoles do not take (a method other than GET and
+ * POST: 405; a malformed or oversize one: 400, 413). 1 when answered.
+ */
+int	console_request_bad(struct ctx *);
+
+/*
+ * After an action that changed n rows (-1: failed): answer the database
+ * failure, or 404 when nothing matched (another's app, a gone client).
+ * 1 when answered.
+ */
+int	console_missed(struct ctx *, long n);
+
+/* BEGIN, COMMIT or ROLLBACK. 0 or -1. */
+int	console_tx(struct ctx *, const char *what);
+
+/* A client's CLIENT_CONSOLE_COLS (store_console.c) of row i into v. */
+void	console_client_vars(struct ctx *, struct tvars *v, PGresult *res,
+	    int i);
+
+/* A new QQ-style numeric client id (APP ID): ten digits, in the arena. */
+char	*console_client_id(struct arena *);
+
+#endif
