@@ -29,9 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("authorize", "token", "me", "get_user_info", "revoke",
-            "introspect", "grants", "logout", "admin", "developer")
-            "introspect", "grants", "logout", "userinfo", "jwks",
-            "end_session")
+            "introspect", "grants", "logout", "admin", "developer",
+            "userinfo", "jwks", "end_session")
 # URL path of each program (the web server configs map the same).
 PROGRAM_PATHS = {
     "authorize": "/oauth2.0/authorize",
