@@ -40,7 +40,7 @@ HARDEN		= -D_FORTIFY_SOURCE=2
 endif
 OBJ		= build/$(if $(filter 1,$(SAN)),san,std)
 
-PKGS		= libpq json-c libgcrypt
+PKGS		= libpq json-c libgcrypt libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -96,6 +96,12 @@ COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += migrate.o
 COMMON_OBJ_NAMES += console.o
 COMMON_OBJ_NAMES += store_console.o
+COMMON_OBJ_NAMES += jwk.o
+COMMON_OBJ_NAMES += jwt.o
+COMMON_OBJ_NAMES += idtoken.o
+COMMON_OBJ_NAMES += store_oidc.o
+COMMON_OBJ_NAMES += oidcreq.o
+COMMON_OBJ_NAMES += answer.o
 COMMON_OBJ	= $(addprefix $(OBJ)/common/,$(COMMON_OBJ_NAMES))
 COMMON_OBJ	+= $(OBJ)/gen/schema_embed.o
 SCHEMA		= $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
@@ -111,6 +117,9 @@ PROGS		+= grants
 PROGS		+= logout
 PROGS		+= admin
 PROGS		+= developer
+PROGS		+= userinfo
+PROGS		+= jwks
+PROGS		+= end_session
 PROG_BINS	= $(patsubst %,$(OUT)/cgi-bin/%.fcgi,$(PROGS))
 CTL		= $(OUT)/tools/oauthctl
 
@@ -140,7 +149,8 @@ $(OUT)/cgi-bin/%.fcgi: $(OBJ)/cgi-bin/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)
 
-$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl_client.o $(OBJ)/tools/ctl_user.o $(LIB)
+$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl_client.o $(OBJ)/tools/ctl_user.o \
+    $(OBJ)/tools/ctl_key.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)

@@ -2,7 +2,7 @@
 # spawn-fcgi-example.sh: start and stop the oauth2-fcgi programs with
 # Debian's spawn-fcgi, for nginx (nginx-example.conf).
 #
-#   spawn-fcgi-example.sh start [PROGRAM...]    all eight when none is named
+#   spawn-fcgi-example.sh start [PROGRAM...]    all eleven when none is named
 #   spawn-fcgi-example.sh stop  [PROGRAM...]
 #
 # For each program, start runs one line of this shape (-F is the worker
@@ -34,10 +34,11 @@
 #   SOCK_USER, SOCK_GROUP  owner of the sockets: nginx's user [www-data]
 #   WORKERS       processes per program [2]; WORKERS_token=4 and so on
 #                 for one program.  Each keeps a PostgreSQL connection:
-#                 10 programs x WORKERS must stay below max_connections.
+#                 13 programs x WORKERS must stay below max_connections.
 set -eu
 
 PROGRAMS="authorize token me get_user_info revoke introspect grants logout admin developer"
+PROGRAMS="$PROGRAMS userinfo jwks end_session"
 
 : "${OAUTH_CONFIG:=/etc/oauth2-fcgi.conf}"
 : "${BINDIR:=@BINDIR@}"

@@ -2,10 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answer.h"
 #include "clientauth.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
+#include "idtoken.h"
 #include "login.h"
+#include "oidcreq.h"
 #include "pkce.h"
 #include "redirect_uri.h"
 #include "session.h"
@@ -14,6 +17,8 @@
 static const char *const request_params[] = {
 	"response_type", "client_id", "redirect_uri", "scope", "state",
 	"code_challenge", "code_challenge_method", "prompt", "display",
+	/* OpenID Connect Core §3.1.2.1 */
+	"nonce", "max_age", "response_mode", "login_hint", "id_token_hint",
 };
 #define NPARAMS	(sizeof(request_params) / sizeof(request_params[0]))
 
@@ -25,9 +30,14 @@ struct areq {
 	struct str	 state;
 	struct str	 challenge;
 	struct str	 method;
-	struct str	 prompt;
+	unsigned	 prompt;		/* PROMPT_* */
+	long		 max_age;		/* -1: none */
+	struct str	 nonce;
 	struct scopes	 scopes;		/* requested, or the client's */
 	int		 implicit;		/* response_type=token */
+	int		 fragment;		/* answer in the fragment */
+	int		 form_post;		/* response_mode=form_post */
+	int		 openid;		/* an OpenID Connect request */
 	int		 redirect_ok;		/* errors may redirect */
 	struct str	 status;		/* the app's review status */
 	long		 owner_user_id;		/* its developer; 0: none */
@@ -55,14 +65,7 @@ redirect_status(struct ctx *c)
 static void
 error_page(struct ctx *c, int status, const char *error, const char *desc)
 {
-	struct tvars	*v = tvars_new(&c->a, NULL);
-	char		 s[8];
-
-	snprintf(s, sizeof(s), "%d", status);
-	tvars_setc(v, "status", s);
-	tvars_setc(v, "error", error);
-	tvars_setc(v, "description", desc);
-	page_render(c, status, "error", v);
+	page_error(c, status, error, desc);
 }
 
 static void
@@ -79,17 +82,16 @@ db_failure_page(struct ctx *c)
 static void
 error_redirect(struct ctx *c, const struct areq *r, const struct oerror *e)
 {
-	struct strbuf	b;
-	int		first = 1;
+	struct answer	ans;
 
-	strbuf_init(&b, &c->a);
-	ruri_begin(&b, r->redirect, r->implicit);
-	ruri_param(&b, &first, "error", str_c(oerr_name(e->code)));
-	ruri_param(&b, &first, "error_description", str_c(oerr_desc(e)));
+	answer_begin(c, &ans, r->redirect, r->fragment, r->form_post,
+	    redirect_status(c));
+	answer_param(&ans, "error", str_c(oerr_name(e->code)));
+	answer_param(&ans, "error_description", str_c(oerr_desc(e)));
 	if (r->state.n)
-		ruri_param(&b, &first, "state", r->state);
-	ruri_param(&b, &first, "iss", str_c(c->cfg.issuer));
-	if (resp_redirect(&c->resp, redirect_status(c), strbuf_str(&b)))
+		answer_param(&ans, "state", r->state);
+	answer_param(&ans, "iss", str_c(c->cfg.issuer));
+	if (answer_send(c, &ans))
 		error_page(c, 400, "invalid_request", "Bad redirect.");
 }
 
@@ -174,10 +176,62 @@ check_client(struct ctx *c, struct areq *r, const char *session_hash,
 	return -1;
 }
 
+/* The scope of the request (oidc_scope_pick: OpenID rules). */
+static int
+check_scope(struct areq *r, struct oerror *e)
+{
+	if (oidc_scope_pick(&r->cl.scopes, given(r, "scope"), &r->scopes,
+	    &r->openid)) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+		    "scope not allowed for this client");
+		return -1;
+	}
+	if (r->scopes.n == 0) {
+		OERR_SET(e, OERR_INVALID_SCOPE, 100030, "no scope to grant");
+		return -1;
+	}
+	return 0;
+}
+
+/* The OpenID Connect parameters: response_mode, max_age, nonce. */
+static int
+check_oidc(struct ctx *c, struct areq *r, struct oerror *e)
+{
+	struct str	mode = given(r, "response_mode"), v;
+
+	if (req_param(&c->req, "request", &v) != FORM_ABSENT ||
+	    req_param(&c->req, "request_uri", &v) != FORM_ABSENT) {
+		OERR_SET(e, OERR_REQUEST_NOT_SUPPORTED, 0,
+		    "request objects are not supported");
+		return -1;
+	}
+	r->fragment = r->implicit;
+	if (str_eq_c(mode, "fragment"))
+		r->fragment = 1;
+	else if (str_eq_c(mode, "form_post"))
+		r->form_post = 1;
+	else if (mode.n && !(str_eq_c(mode, "query") && !r->implicit)) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported response_mode");
+		return -1;
+	}
+	r->max_age = -1;
+	v = given(r, "max_age");
+	if (v.n && (str_to_long(v, &r->max_age) || r->max_age < 0)) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0, "bad max_age");
+		return -1;
+	}
+	r->nonce = given(r, "nonce");
+	if (r->nonce.n > 512) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 0, "nonce too long");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 check_request(struct ctx *c, struct areq *r, struct oerror *e)
 {
-	struct str		 rt, scope;
+	struct str		 rt;
 	enum pkce_method	 m;
 	size_t			 i;
 
@@ -190,15 +244,16 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		r->state = STR_NULL;
 	if (req_param(&c->req, "response_type", &rt) == FORM_ONE)
 		r->implicit = str_eq_c(rt, "token");
+	r->fragment = r->implicit;
 	for (i = 0; i < NPARAMS; i++)
 		if (param(c, request_params[i], &r->given[i], e))
 			return -1;
 	rt = given(r, "response_type");
 	r->implicit = str_eq_c(rt, "token");
+	r->fragment = r->implicit;
 	r->state = given(r, "state");
 	r->challenge = given(r, "code_challenge");
 	r->method = given(r, "code_challenge_method");
-	r->prompt = given(r, "prompt");
 	if (rt.n == 0) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
 		    "missing response_type");
@@ -209,24 +264,15 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		    "response_type must be code or token");
 		return -1;
 	}
+	if (check_oidc(c, r, e))
+		return -1;
 	if ((r->cl.grants & (r->implicit ? GRANT_IMPLICIT : GRANT_CODE)) == 0) {
 		OERR_SET(e, OERR_UNAUTHORIZED_CLIENT, 100031,
 		    "response_type not allowed for this client");
 		return -1;
 	}
-	scope = given(r, "scope");
-	if (scope.n == 0)
-		r->scopes = r->cl.scopes;
-	else if (scope_parse(&r->scopes, scope) ||
-	    !scope_subset(&r->scopes, &r->cl.scopes)) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
-		    "scope not allowed for this client");
+	if (check_scope(r, e))
 		return -1;
-	}
-	if (r->scopes.n == 0) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030, "no scope to grant");
-		return -1;
-	}
 	if (r->method.n && r->challenge.n == 0) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0,
 		    "code_challenge_method without code_challenge");
@@ -253,8 +299,7 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "state is required");
 		return -1;
 	}
-	if (r->prompt.n && !str_eq_c(r->prompt, "none") &&
-	    !str_eq_c(r->prompt, "login") && !str_eq_c(r->prompt, "consent")) {
+	if (oidc_prompt_parse(given(r, "prompt"), &r->prompt)) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported prompt");
 		return -1;
 	}
@@ -265,15 +310,7 @@ check_request(struct ctx *c, struct areq *r, struct oerror *e)
 static struct str
 fingerprint(struct ctx *c, const struct areq *r)
 {
-	struct strbuf	b;
-	size_t		i;
-
-	strbuf_init(&b, &c->a);
-	for (i = 0; i < NPARAMS; i++) {
-		strbuf_appendf(&b, "%zu:", r->given[i].n);
-		strbuf_append(&b, r->given[i].p, r->given[i].n);
-	}
-	return strbuf_str(&b);
+	return csrf_fingerprint(&c->a, r->given, NPARAMS);
 }
 
 static void
@@ -342,13 +379,13 @@ consent_page(struct ctx *c, const struct areq *r, const struct user *u,
 /* Issue the code or the implicit token and redirect to the client. */
 static void
 grant(struct ctx *c, const struct areq *r, const struct user *u,
-    struct str scope)
+    struct str scope, const char *session_hash)
 {
-	struct strbuf	 b;
+	struct answer	 ans;
 	struct issue	 is = { 0 };
 	struct str	 tok = crypto_token(&c->a);
 	const char	*hash = crypto_digest_param(&c->a, tok);
-	int		 first = 1, rc;
+	int		 rc;
 
 	if (r->implicit) {
 		is.access_hash = hash;
@@ -358,27 +395,28 @@ grant(struct ctx *c, const struct areq *r, const struct user *u,
 	} else
 		rc = store_code_insert(&c->db, hash, r->cl.id, u->id,
 		    given(r, "redirect_uri"), scope, r->challenge,
-		    r->challenge.n ? r->method : STR_NULL, c->cfg.code_ttl);
+		    r->challenge.n ? r->method : STR_NULL, c->cfg.code_ttl,
+		    r->nonce, session_hash);
 	if (rc) {
 		db_failure_page(c);
 		return;
 	}
-	strbuf_init(&b, &c->a);
-	ruri_begin(&b, r->redirect, r->implicit);
+	answer_begin(c, &ans, r->redirect, r->fragment, r->form_post,
+	    redirect_status(c));
 	if (r->implicit) {
 		char ttl[24];
 
 		snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl);
-		ruri_param(&b, &first, "access_token", tok);
-		ruri_param(&b, &first, "token_type", STR_LIT("Bearer"));
-		ruri_param(&b, &first, "expires_in", str_c(ttl));
-		ruri_param(&b, &first, "scope", scope);
+		answer_param(&ans, "access_token", tok);
+		answer_param(&ans, "token_type", STR_LIT("Bearer"));
+		answer_param(&ans, "expires_in", str_c(ttl));
+		answer_param(&ans, "scope", scope);
 	} else
-		ruri_param(&b, &first, "code", tok);
+		answer_param(&ans, "code", tok);
 	if (r->state.n)
-		ruri_param(&b, &first, "state", r->state);
-	ruri_param(&b, &first, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */
-	if (resp_redirect(&c->resp, redirect_status(c), strbuf_str(&b)))
+		answer_param(&ans, "state", r->state);
+	answer_param(&ans, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */
+	if (answer_send(c, &ans))
 		error_page(c, 400, "invalid_request", "Bad redirect.");
 }
 
@@ -429,12 +467,12 @@ proceed(struct ctx *c, const struct areq *r, const struct user *u,
 			consented = 0;
 		}
 	}
-	if (consented && !str_eq_c(r->prompt, "consent") &&
+	if (consented && !(r->prompt & PROMPT_CONSENT) &&
 	    scope_subset(&r->scopes, remembered)) {
-		grant(c, r, u, scope_str(&c->a, &r->scopes));
+		grant(c, r, u, scope_str(&c->a, &r->scopes), session_hash);
 		return;
 	}
-	if (str_eq_c(r->prompt, "none")) {
+	if (r->prompt & PROMPT_NONE) {
 		OERR_SET(&e, OERR_CONSENT_REQUIRED, 0,
 		    "the user has not consented to this request");
 		error_redirect(c, r, &e);
@@ -534,7 +572,31 @@ do_consent(struct ctx *c, const struct areq *r)
 		db_failure_page(c);
 		return;
 	}
-	grant(c, r, &u, scope);
+	grant(c, r, &u, scope, hash);
+}
+
+/*
+ * Whether the session may answer this request (OpenID Connect Core
+ * §3.1.2.1): older than max_age, or another user than id_token_hint
+ * names, it must log in again. 0 it fits (or there is none), 1 it does
+ * not, 2 the hint is none of ours, -1 database failure.
+ */
+static int
+session_fits(struct ctx *c, const struct areq *r, const struct client_visit *v)
+{
+	struct str	hint = given(r, "id_token_hint"), aud, sub;
+	int		rc;
+
+	if (hint.n) {
+		if ((rc = idtoken_hint(c, hint, &aud, &sub)) != 0)
+			return rc == 1 ? 2 : -1;
+		if (v->logged_in &&
+		    !str_eq(sub, idtoken_sub(c, aud, v->user.id)))
+			return 1;
+	}
+	if (v->logged_in && r->max_age >= 0 && v->session_age >= r->max_age)
+		return 1;
+	return 0;
 }
 
 static void
@@ -572,6 +634,12 @@ authorize(struct ctx *c)
 		fail(c, &r, &e);
 		return;
 	}
+	/* OpenID Connect Core §3.1.2.1: redirect_uri is REQUIRED. */
+	if (r.openid && given(&r, "redirect_uri").n == 0) {
+		error_page(c, 400, "invalid_request",
+		    "redirect_uri is required in an OpenID Connect request.");
+		return;
+	}
 	if (req_is(&c->req, "POST"))
 		req_param(&c->req, "op", &op);
 	if (str_eq_c(op, "login")) {
@@ -582,13 +650,25 @@ authorize(struct ctx *c)
 		do_consent(c, &r);
 		return;
 	}
-	if (!v.logged_in && str_eq_c(r.prompt, "none")) {
+	switch (session_fits(c, &r, &v)) {
+	case -1:
+		db_failure_page(c);
+		return;
+	case 1:
+		v.logged_in = 0;
+		break;
+	case 2:
+		OERR_SET(&e, OERR_INVALID_REQUEST, 0, "bad id_token_hint");
+		error_redirect(c, &r, &e);
+		return;
+	}
+	if (!v.logged_in && (r.prompt & PROMPT_NONE)) {
 		OERR_SET(&e, OERR_LOGIN_REQUIRED, 0, "the user is not logged in");
 		error_redirect(c, &r, &e);
 		return;
 	}
-	if (!v.logged_in || str_eq_c(r.prompt, "login")) {
-		login_page(c, &r, 200, NULL, STR_NULL);
+	if (!v.logged_in || (r.prompt & (PROMPT_LOGIN | PROMPT_SELECT))) {
+		login_page(c, &r, 200, NULL, given(&r, "login_hint"));
 		return;
 	}
 	proceed(c, &r, &v.user, hash, v.consented, &v.remembered);

@@ -5,6 +5,7 @@
 #include "cors.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
+#include "idtoken.h"
 #include "json.h"
 #include "login.h"
 #include "pkce.h"
@@ -25,6 +26,8 @@ struct issued {
 	struct str	refresh;	/* empty: none */
 	struct str	scope;
 	long		expires_in;
+	struct id_info	id;		/* id.user_id 0: no id_token */
+	struct str	id_token;	/* empty: none */
 };
 
 /*
@@ -221,7 +224,7 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 	/* A malformed verifier ("-" matches no challenge) still counts as sent. */
 	rc = store_code_redeem(&c->db, &c->a, hash, k, ruri,
 	    hv == 0 ? STR_NULL : s256.n ? verifier : STR_LIT("-"), s256, &is,
-	    &out->scope, &refresh);
+	    &out->scope, &refresh, &out->id);
 	if (rc == -1) {
 		oerror_from_db(c, e);
 		return -1;
@@ -300,7 +303,7 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 	if (!c->cfg.refresh_rotation)
 		out->refresh = rt;
 	rc = store_refresh_rotate(&c->db, &c->a, hash, k, want_scope,
-	    c->cfg.refresh_rotation, &is, &out->scope);
+	    c->cfg.refresh_rotation, &is, &out->scope, &out->id);
 	if (rc == -1)
 		oerror_from_db(c, e);
 	return rc;
@@ -456,8 +459,30 @@ reply_ok(struct ctx *c, const struct issued *t, enum qq_fmt qq)
 	if (t->refresh.n)
 		json_object_object_add(o, "refresh_token", json_str(t->refresh));
 	json_object_object_add(o, "scope", json_str(t->scope));
+	if (t->id_token.n)
+		json_object_object_add(o, "id_token", json_str(t->id_token));
 	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
 	json_object_put(o);
+}
+
+/*
+ * OpenID Connect Core §3.1.3.3, §12.2: a code or refresh grant whose
+ * scope has openid answers with an id_token (not in QQ's text reply).
+ */
+static int
+id_token(struct ctx *c, struct str client_id, struct issued *out, int qq,
+    struct oerror *e)
+{
+	struct scopes	s;
+
+	if (qq || out->id.user_id == 0 || scope_parse(&s, out->scope) ||
+	    !scope_has(&s, STR_LIT("openid")))
+		return 0;
+	if (idtoken_make(c, client_id, &out->id, out->access, &out->id_token)) {
+		OERR_SET(e, OERR_SERVER_ERROR, 0, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -520,7 +545,7 @@ token(struct ctx *c)
 		goto fail;
 	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
 	if (g->fast && (rc = g->run(c, &k, NULL, &out, &e)) != 1) {
-		if (rc == -1)
+		if (rc == -1 || id_token(c, k.id, &out, qq, &e))
 			goto fail;
 		reply_ok(c, &out, qq);
 		return;
@@ -534,7 +559,7 @@ token(struct ctx *c)
 		    "grant_type not allowed for this client");
 		goto fail;
 	}
-	if (g->run(c, &k, &cl, &out, &e))
+	if (g->run(c, &k, &cl, &out, &e) || id_token(c, cl.id, &out, qq, &e))
 		goto fail;
 	reply_ok(c, &out, qq);
 	return;

@@ -49,7 +49,7 @@ b64_encode(struct strbuf *b, const unsigned char *p, size_t n, int pad)
 }
 
 static int
-std_val(char c)
+std_val(char c, int url)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -57,15 +57,15 @@ std_val(char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+')
+	if (c == (url ? '-' : '+'))
 		return 62;
-	if (c == '/')
+	if (c == (url ? '_' : '/'))
 		return 63;
 	return -1;
 }
 
-long
-b64_decode(struct str in, unsigned char *out, size_t cap)
+static long
+decode(struct str in, unsigned char *out, size_t cap, int url)
 {
 	size_t		i, n = in.n, o = 0;
 	unsigned long	acc = 0;
@@ -81,7 +81,7 @@ b64_decode(struct str in, unsigned char *out, size_t cap)
 	if (n % 4 == 1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((v = std_val(in.p[i])) < 0)
+		if ((v = std_val(in.p[i], url)) < 0)
 			return -1;
 		acc = (acc << 6 | (unsigned long)v) & 0xffffff;
 		bits += 6;
@@ -93,4 +93,22 @@ b64_decode(struct str in, unsigned char *out, size_t cap)
 		}
 	}
 	return (long)o;
+}
+
+long
+b64_decode(struct str in, unsigned char *out, size_t cap)
+{
+	return decode(in, out, cap, 0);
+}
+
+long
+b64url_decode(struct str in, unsigned char *out, size_t cap)
+{
+	size_t	i;
+
+	/* RFC 7515 §2: base64url without padding. */
+	for (i = 0; i < in.n; i++)
+		if (in.p[i] == '=')
+			return -1;
+	return decode(in, out, cap, 1);
 }

@@ -17,4 +17,11 @@ void	b64_encode(struct strbuf *, const unsigned char *p, size_t n, int pad);
  */
 long	b64_decode(struct str in, unsigned char *out, size_t cap);
 
+/*
+ * Decode base64url without padding (RFC 7515 §2) into out, at most cap
+ * bytes. Returns the decoded length, or -1 on bad input or when cap is
+ * too small.
+ */
+long	b64url_decode(struct str in, unsigned char *out, size_t cap);
+
 #endif

@@ -209,6 +209,19 @@ replica_done(struct ctx *c, int rc)
 }
 
 void
+page_error(struct ctx *c, int status, const char *error, const char *desc)
+{
+	struct tvars	*v = tvars_new(&c->a, NULL);
+	char		 s[8];
+
+	snprintf(s, sizeof(s), "%d", status);
+	tvars_setc(v, "status", s);
+	tvars_setc(v, "error", error);
+	tvars_setc(v, "description", desc);
+	page_render(c, status, "error", v);
+}
+
+void
 page_db_failure(struct ctx *c)
 {
 	if (c->db.state == DB_DOWN)

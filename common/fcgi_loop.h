@@ -56,6 +56,13 @@ void	page_render(struct ctx *, int status, const char *name,
 struct db	*replica(struct ctx *);
 void		 replica_done(struct ctx *, int rc);
 
+/*
+ * The error page (template "error") with status, an error code and a
+ * description for the user.
+ */
+void	page_error(struct ctx *, int status, const char *error,
+	    const char *desc);
+
 /* The 500/503 answer for a database failure, as plain text. */
 void	page_db_failure(struct ctx *);
 

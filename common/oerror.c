@@ -46,6 +46,8 @@ static const struct {
 	    "too many attempts, try again later" },
 	[OERR_FORBIDDEN] = { "access_denied", 403, 100000,
 	    "the form expired or came from another site" },
+	[OERR_REQUEST_NOT_SUPPORTED] = { "request_not_supported", 400, 100000,
+	    "request objects are not supported" },
 };
 
 static int

@@ -103,6 +103,20 @@ csrf_make(struct ctx *c, const char *purpose, struct str bind,
 	return strbuf_str(&out);
 }
 
+struct str
+csrf_fingerprint(struct arena *a, const struct str *v, size_t n)
+{
+	struct strbuf	b;
+	size_t		i;
+
+	strbuf_init(&b, a);
+	for (i = 0; i < n; i++) {
+		strbuf_appendf(&b, "%zu:", v[i].n);
+		strbuf_append(&b, v[i].p, v[i].n);
+	}
+	return strbuf_str(&b);
+}
+
 int
 csrf_check(struct ctx *c, const char *purpose, struct str bind,
     struct str extra, struct str token)

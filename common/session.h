@@ -45,6 +45,13 @@ struct str session_pre(struct ctx *);
 struct str csrf_make(struct ctx *, const char *purpose, struct str bind,
 	    struct str extra);
 
+/*
+ * The values v[0..n-1] of a form, each as "length:" and its bytes, as
+ * csrf_make's extra: a token then holds for exactly these values. In the
+ * arena.
+ */
+struct str csrf_fingerprint(struct arena *, const struct str *v, size_t n);
+
 /* 1 if token equals csrf_make(purpose, bind, extra), in constant time. */
 int	csrf_check(struct ctx *, const char *purpose, struct str bind,
 	    struct str extra, struct str token);

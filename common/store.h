@@ -72,6 +72,7 @@ struct client_visit {
 	struct str	 status;	/* approved, review or suspended */
 	long		 owner_user_id;	/* the developer's; 0: none */
 	struct str	 icon;		/* the app's icon URL, or empty */
+	long		 session_age;	/* seconds since the login */
 };
 
 /*
@@ -105,6 +106,20 @@ struct code_row {
 	int		 used;
 };
 
+/*
+ * What an id_token needs from a code or refresh statement (arena
+ * strings): kid is empty when openid was not granted or no key of the
+ * client's algorithm is active.
+ */
+struct id_info {
+	long		 user_id;
+	struct str	 nonce;		/* empty: none was sent */
+	long		 auth_time;	/* seconds since the epoch; 0: unknown */
+	long		 now;		/* the database's clock */
+	struct str	 alg;		/* the client's id_token_alg */
+	struct str	 kid;		/* the active key of alg */
+};
+
 struct issue {
 	const char	*access_hash;	/* digest params (crypto_digest_param) */
 	const char	*refresh_hash;	/* NULL: no refresh token */
@@ -114,10 +129,15 @@ struct issue {
 	struct str	 refresh_scope;	/* of the refresh token */
 };
 
+/*
+ * nonce (empty: none) is kept with the code; the login time of the
+ * session session_hash (NULL, or gone: now) becomes the code's and its
+ * family's auth_time.
+ */
 int	store_code_insert(struct db *, const char *code_hash,
 	    struct str client_id, long user_id, struct str redirect_uri,
 	    struct str scope, struct str challenge, struct str method,
-	    long ttl);
+	    long ttl, struct str nonce, const char *session_hash);
 /* 0 found, 1 absent, -1 database failure. */
 int	store_code_get(struct db *, struct arena *, const char *code_hash,
 	    struct code_row *);
@@ -137,14 +157,15 @@ struct client_key {
  * for redirect_uri (empty: none sent), and the PKCE verifier must match
  * (verifier and its S256 transform; empty when none was sent). Then the
  * access token of is and, if the client may refresh, its refresh token
- * are issued with the code's scope. Returns 0 with *scope (arena) and
- * *refresh (1 if a refresh token was issued) set, 1 when any condition
- * failed and nothing changed, -1 on database failure.
+ * are issued with the code's scope. Returns 0 with *scope (arena),
+ * *refresh (1 if a refresh token was issued) and *id set, 1 when any
+ * condition failed and nothing changed, -1 on database failure.
  */
 int	store_code_redeem(struct db *, struct arena *, const char *code_hash,
 	    const struct client_key *k, struct str redirect_uri,
 	    struct str verifier, struct str verifier_s256,
-	    const struct issue *is, struct str *scope, int *refresh);
+	    const struct issue *is, struct str *scope, int *refresh,
+	    struct id_info *id);
 
 /*
  * client_credentials in one statement: if k is a confidential client with
@@ -201,12 +222,12 @@ int	store_token_get_own(struct db *, struct arena *, const char *hash,
  * token whose scope covers want_scope (empty: the same), kill it when
  * rotating and issue the new access token (want_scope) and, when
  * rotating, the new refresh token (its scope) in its family. Returns 0
- * with *scope (of the new access token) set, 1 when nothing matched,
- * -1 on database failure.
+ * with *scope (of the new access token) and *id set, 1 when nothing
+ * matched, -1 on database failure.
  */
 int	store_refresh_rotate(struct db *, struct arena *, const char *old_hash,
 	    const struct client_key *k, struct str want_scope, int rotate,
-	    const struct issue *is, struct str *scope);
+	    const struct issue *is, struct str *scope, struct id_info *id);
 
 /* Revoke every token of a family. 0 or -1. */
 int	store_family_revoke(struct db *, long family_id);

@@ -22,13 +22,15 @@ static struct stmt client_get = { "client_get",
 /*
  * The same, the session $2's user (columns 8-13, 14: found) and the
  * consent the user gave the client (15: found, 16: its scopes), and the
- * app's status, developer and icon (17-19), for the authorization endpoint.
+ * app's status, developer and icon (17-19), and the session's age in
+ * seconds (20), for the authorization endpoint.
  */
 static struct stmt client_visit = { "client_visit",
 	"SELECT " CLIENT_COLS "," CLIENT_URIS ", " USER_COLS ","
 	" u.id IS NOT NULL, k.scopes IS NOT NULL,"
 	" coalesce(array_to_string(k.scopes, ' '), ''),"
-	" c.status, coalesce(c.owner_user_id, 0), c.icon"
+	" c.status, coalesce(c.owner_user_id, 0), c.icon,"
+	" coalesce(extract(epoch FROM now() - s.created_at)::bigint, 0)"
 	" FROM clients c"
 	" LEFT JOIN (sessions s JOIN users u ON u.id = s.user_id)"
 	"   ON s.session_hash = $2::bytea AND s.expires_at > now()"
@@ -160,6 +162,7 @@ store_client_visit(struct db *db, struct arena *a, struct str id,
 	v->icon = store_cell(a, res, 0, 19);
 	if ((v->logged_in = store_bool(res, 0, 14))) {
 		store_user_row(a, res, 8, &v->user);
+		v->session_age = store_long(res, 0, 20);
 		if ((v->consented = store_bool(res, 0, 15)))
 			store_scopes_cell(a, res, 0, 16, &v->remembered);
 	}

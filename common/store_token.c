@@ -10,18 +10,36 @@
  * authorization path, so that the redemption only marks and inserts.
  */
 static struct stmt code_insert = { "code_insert",
-	"WITH f AS (INSERT INTO families (id, client_id, user_id)"
-	"   VALUES (nextval('token_families'), $2, $3) RETURNING id)"
+	"WITH s AS (SELECT coalesce((SELECT created_at FROM sessions"
+	"   WHERE session_hash = $10::bytea), now()) AS at),"
+	" f AS (INSERT INTO families (id, client_id, user_id, auth_time)"
+	"   SELECT nextval('token_families'), $2, $3, s.at FROM s"
+	"   RETURNING id, auth_time)"
 	" INSERT INTO auth_codes (code_hash, family_id, client_id, user_id,"
-	" redirect_uri, scope, code_challenge, challenge_method, expires_at)"
+	" redirect_uri, scope, code_challenge, challenge_method, expires_at,"
+	" nonce, auth_time)"
 	" SELECT $1, f.id, $2, $3, $4, $5, $6, $7,"
-	" now() + $8::int * interval '1 second' FROM f", 8, 0 };
+	" now() + $8::int * interval '1 second', $9, f.auth_time FROM f",
+	10, 0 };
 
 static struct stmt code_get = { "code_get",
 	"SELECT family_id, client_id, user_id, redirect_uri IS NOT NULL,"
 	" coalesce(redirect_uri, ''), scope, coalesce(code_challenge, ''),"
 	" coalesce(challenge_method, ''), expires_at > now(),"
 	" used_at IS NOT NULL FROM auth_codes WHERE code_hash = $1", 1, 0 };
+
+/*
+ * The id_token columns after (scope, refresh) of a row with user_id,
+ * nonce, auth_time and alg: the active key of alg only when the scope
+ * has openid (one probe of the unique index signing_keys_active).
+ */
+#define ID_INFO(t, scope) \
+	" user_id, coalesce(nonce, '')," \
+	" coalesce(extract(epoch FROM auth_time)::bigint, 0), alg," \
+	" extract(epoch FROM now())::bigint," \
+	" CASE WHEN 'openid' = ANY (string_to_array(" scope ", ' ')) THEN" \
+	"   coalesce((SELECT kid FROM signing_keys WHERE signing_keys.alg =" \
+	"   " t ".alg AND state = 'active'), '') ELSE '' END"
 
 /*
  * The whole redemption in one statement: the client must have this
@@ -45,7 +63,7 @@ static struct stmt code_redeem = { "code_redeem",
 	"     OR (challenge_method = 'S256' AND code_challenge = $5::text))"
 	"   RETURNING family_id, client_id, user_id, scope,"
 	"   'refresh_token' = ANY (k.grants) AND $7::bytea IS NOT NULL"
-	"   AS refresh),"
+	"   AS refresh, nonce, auth_time, k.id_token_alg AS alg),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
 	"   user_id, scope, expires_at)"
 	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
@@ -54,7 +72,7 @@ static struct stmt code_redeem = { "code_redeem",
 	"   user_id, scope, expires_at)"
 	"   SELECT $7::bytea, 'r', family_id, client_id, user_id, scope,"
 	"   now() + $9::int * interval '1 second' FROM c WHERE refresh)"
-	" SELECT scope, refresh FROM c", 10, 0 };
+	" SELECT scope, refresh," ID_INFO("c", "scope") " FROM c", 10, 0 };
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
@@ -157,19 +175,21 @@ static struct stmt token_get_own = { "token_get_own",
 	"   SELECT $4::bytea, 'r', family_id, $2, user_id, scope," \
 	"   now() + $8::int * interval '1 second' FROM ok" \
 	"   WHERE $4::bytea IS NOT NULL)" \
-	" SELECT coalesce($5::text, scope), $4::bytea IS NOT NULL FROM ok"
+	" SELECT coalesce($5::text, scope), $4::bytea IS NOT NULL," \
+	ID_INFO("ok", "coalesce($5::text, scope)") " FROM ok"
 
 /* With rotation ($6 true): the check is the update's own condition. */
 static struct stmt refresh_rotate = { "refresh_rotate",
 	"WITH ok AS (UPDATE tokens SET revoked_at = now(), rotated = true"
 	"   FROM clients k, families f WHERE $6::boolean AND" SYNC_APPLY
 	"   AND" REFRESH_OK
-	"   RETURNING family_id, tokens.user_id, scope)," REFRESH_ISSUE, 9, 0 };
+	"   RETURNING family_id, tokens.user_id, scope, NULL::text AS nonce,"
+	"   f.auth_time, k.id_token_alg AS alg)," REFRESH_ISSUE, 9, 0 };
 
 /* Without rotation ($6 false): the old refresh token stays. */
 static struct stmt refresh_keep = { "refresh_keep",
-	"WITH ok AS (SELECT family_id, tokens.user_id, scope"
-	"   FROM tokens, clients k, families f"
+	"WITH ok AS (SELECT family_id, tokens.user_id, scope, NULL::text AS nonce,"
+	"   f.auth_time, k.id_token_alg AS alg FROM tokens, clients k, families f"
 	"   WHERE NOT $6::boolean AND" REFRESH_OK ")," REFRESH_ISSUE, 9, 0 };
 
 /*
@@ -221,11 +241,12 @@ opt(struct arena *a, struct str s)
 int
 store_code_insert(struct db *db, const char *code_hash, struct str client_id,
     long user_id, struct str redirect_uri, struct str scope,
-    struct str challenge, struct str method, long ttl)
+    struct str challenge, struct str method, long ttl, struct str nonce,
+    const char *session_hash)
 {
 	struct arena	 a = { 0 };
 	char		 uid[24], sttl[24];
-	const char	*params[8];
+	const char	*params[10];
 	int		 rc;
 
 	snprintf(uid, sizeof(uid), "%ld", user_id);
@@ -238,6 +259,8 @@ store_code_insert(struct db *db, const char *code_hash, struct str client_id,
 	params[5] = opt(&a, challenge);
 	params[6] = opt(&a, method);
 	params[7] = sttl;
+	params[8] = opt(&a, nonce);
+	params[9] = session_hash;
 	rc = store_run(db, &code_insert, params);
 	arena_free(&a);
 	return rc;
@@ -272,12 +295,14 @@ store_code_get(struct db *db, struct arena *a, const char *code_hash,
 
 /*
  * Run a statement that issues an access token and returns a row (scope,
- * whether a refresh token was issued too) if it did: 0 with *scope and
- * *refresh set, 1 no row (nothing happened).
+ * whether a refresh token was issued too, and with id the ID_INFO
+ * columns) if it did: 0 with *scope, *refresh and *id set, 1 no row
+ * (nothing happened).
  */
 static int
 issued(struct db *db, struct arena *a, struct stmt *s,
-    const char *const *params, struct str *scope, int *refresh)
+    const char *const *params, struct str *scope, int *refresh,
+    struct id_info *id)
 {
 	PGresult	*res;
 	int		 rc = 1;
@@ -287,6 +312,14 @@ issued(struct db *db, struct arena *a, struct stmt *s,
 	if (PQntuples(res) == 1) {
 		*scope = store_cell(a, res, 0, 0);
 		*refresh = store_bool(res, 0, 1);
+		if (id != NULL) {
+			id->user_id = store_long(res, 0, 2);
+			id->nonce = store_cell(a, res, 0, 3);
+			id->auth_time = store_long(res, 0, 4);
+			id->alg = store_cell(a, res, 0, 5);
+			id->now = store_long(res, 0, 6);
+			id->kid = store_cell(a, res, 0, 7);
+		}
 		rc = 0;
 	}
 	PQclear(res);
@@ -297,7 +330,7 @@ int
 store_code_redeem(struct db *db, struct arena *a, const char *code_hash,
     const struct client_key *k, struct str redirect_uri, struct str verifier,
     struct str verifier_s256, const struct issue *is, struct str *scope,
-    int *refresh)
+    int *refresh, struct id_info *id)
 {
 	char		 at[24], rt[24];
 	const char	*params[10];
@@ -312,7 +345,7 @@ store_code_redeem(struct db *db, struct arena *a, const char *code_hash,
 	params[7] = store_num(at, sizeof(at), is->access_ttl);
 	params[8] = store_num(rt, sizeof(rt), is->refresh_ttl);
 	params[9] = k->secret_hash;
-	return issued(db, a, &code_redeem, params, scope, refresh);
+	return issued(db, a, &code_redeem, params, scope, refresh, id);
 }
 
 int
@@ -328,7 +361,7 @@ store_cc_issue(struct db *db, struct arena *a, const struct client_key *k,
 	params[2] = opt(a, want_scope);
 	params[3] = is->access_hash;
 	params[4] = store_num(at, sizeof(at), is->access_ttl);
-	return issued(db, a, &cc_issue, params, scope, &refresh);
+	return issued(db, a, &cc_issue, params, scope, &refresh, NULL);
 }
 
 int
@@ -418,7 +451,7 @@ store_token_get_own(struct db *db, struct arena *a, const char *hash,
 int
 store_refresh_rotate(struct db *db, struct arena *a, const char *old_hash,
     const struct client_key *k, struct str want_scope, int rotate,
-    const struct issue *is, struct str *scope)
+    const struct issue *is, struct str *scope, struct id_info *id)
 {
 	char		 at[24], rt[24];
 	const char	*params[9];
@@ -434,7 +467,7 @@ store_refresh_rotate(struct db *db, struct arena *a, const char *old_hash,
 	params[7] = store_num(rt, sizeof(rt), is->refresh_ttl);
 	params[8] = k->secret_hash;
 	return issued(db, a, rotate ? &refresh_rotate : &refresh_keep, params,
-	    scope, &refresh);
+	    scope, &refresh, id);
 }
 
 int

@@ -29,7 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = ("authorize", "token", "me", "get_user_info", "revoke",
-            "introspect", "grants", "logout", "admin", "developer")
+            "introspect", "grants", "logout", "admin", "developer",
+            "userinfo", "jwks", "end_session")
 # URL path of each program (the web server configs map the same).
 PROGRAM_PATHS = {
     "authorize": "/oauth2.0/authorize",
@@ -42,6 +43,9 @@ PROGRAM_PATHS = {
     "grants": "/user/grants",
     "admin": "/admin/",
     "developer": "/developer/",
+    "userinfo": "/oauth2.0/userinfo",
+    "jwks": "/oauth2.0/jwks",
+    "end_session": "/oauth2.0/end_session",
 }
 SERVER_KINDS = ("lighttpd", "apache-fcgid", "apache-cgi", "nginx")
 SCOPES = (
@@ -673,6 +677,7 @@ class Server:
         conf.chmod(0o640)
         meta = self.oauthctl("metadata", check=True).stdout
         (self.top / "www/.well-known/oauth-authorization-server").write_text(meta)
+        (self.top / "www/.well-known/openid-configuration").write_text(meta)
 
     def shutdown(self, check_reports=True):
         """Stop everything (by PID), remove the temp dir; then fail if a

@@ -36,5 +36,16 @@ const char	*ctl_optarg(int argc, char **argv, int *i);
 
 int		 ctl_client(struct ctl *, int argc, char **argv);
 int		 ctl_user(struct ctl *, int argc, char **argv);
+int		 ctl_key(struct ctl *, int argc, char **argv);
+
+/*
+ * Retire the rotated keys whose id_tokens have all expired (rotated
+ * more than access_token_ttl ago), printing "retired: KID" for each.
+ * 0, or 1.
+ */
+int		 ctl_key_expire(struct ctl *);
+
+/* Make an RS256 and an ES256 signing key unless each has one. 0, or 1. */
+int		 ctl_key_ensure(struct ctl *);
 
 #endif

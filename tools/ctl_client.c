@@ -22,8 +22,11 @@
 
 struct client_opts {
 	const char	*id, *name, *website, *owner, *grants, *scopes;
+	const char	*id_token_alg;
 	const char	*uris[MAX_URIS];
 	int		 nuris;
+	const char	*logout_uris[MAX_URIS];	/* post_logout_redirect_uri */
+	int		 nlogout;
 	int		 public;
 	int		 resource_server;	/* 1 on, -1 off, 0 unsaid */
 	const char	*resource_scopes;	/* NULL: any scope */
@@ -79,6 +82,14 @@ parse_opts(int argc, char **argv, int start, struct client_opts *o)
 			dst = &o->scopes;
 		else if (strcmp(opt, "--id") == 0)
 			dst = &o->id;
+		else if (strcmp(opt, "--id-token-alg") == 0)
+			dst = &o->id_token_alg;
+		else if (strcmp(opt, "--post-logout-redirect-uri") == 0) {
+			if (o->nlogout == MAX_URIS)
+				return ctl_fail("at most %d post-logout URIs",
+				    MAX_URIS);
+			dst = &o->logout_uris[o->nlogout++];
+		}
 		else if (strcmp(opt, "--redirect-uri") == 0) {
 			if (o->nuris == MAX_URIS)
 				return ctl_fail("at most %d redirect URIs",
@@ -147,10 +158,11 @@ check_resource(struct ctl *c, const struct client_opts *o)
 static int
 client_add(struct ctl *c, int argc, char **argv)
 {
-	struct client_opts	 o = { .owner = NULL, .website = "" };
+	struct client_opts	 o = { .owner = NULL, .website = "",
+	    .id_token_alg = "RS256" };
 	struct str		 secret = STR_NULL;
 	struct scopes		 sc;
-	const char		*params[9];
+	const char		*params[10];
 	unsigned		 flags = 0;
 	int			 i;
 
@@ -179,6 +191,13 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (!ruri_registrable(str_c(o.uris[i])))
 			return ctl_fail("bad redirect URI %s (absolute https, or "
 			    "http on loopback, no fragment)", o.uris[i]);
+	for (i = 0; i < o.nlogout; i++)
+		if (!ruri_registrable(str_c(o.logout_uris[i])))
+			return ctl_fail("bad post-logout redirect URI %s",
+			    o.logout_uris[i]);
+	if (strcmp(o.id_token_alg, "RS256") != 0 &&
+	    strcmp(o.id_token_alg, "ES256") != 0)
+		return ctl_fail("--id-token-alg must be RS256 or ES256");
 	if (*o.website && !website_ok(str_c(o.website)))
 		return ctl_fail("bad --website %s (an absolute http or https "
 		    "URL)", o.website);
@@ -200,19 +219,28 @@ client_add(struct ctl *c, int argc, char **argv)
 	params[6] = o.scopes;
 	params[7] = o.resource_server == 1 ? "true" : "false";
 	params[8] = o.resource_scopes;
+	params[9] = o.id_token_alg;
 	if (ctl_do(c, "BEGIN", 0, NULL) ||
 	    ctl_do(c, "INSERT INTO clients (id, name, secret_hash, website,"
-	    " owner, grants, scopes, resource_server, resource_scopes)"
-	    " VALUES ($1, $2, $3, $4, $5,"
+	    " owner, grants, scopes, resource_server, resource_scopes,"
+	    " id_token_alg) VALUES ($1, $2, $3, $4, $5,"
 	    " string_to_array($6, ','), coalesce(string_to_array("
 	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
-	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ")", 9, params))
+	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ", $10)", 10,
+	    params))
 		return 1;
 	for (i = 0; i < o.nuris; i++) {
 		const char *up[2] = { params[0], o.uris[i] };
 
 		if (ctl_do(c, "INSERT INTO client_redirect_uris (client_id, uri)"
 		    " VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
+			return 1;
+	}
+	for (i = 0; i < o.nlogout; i++) {
+		const char *up[2] = { params[0], o.logout_uris[i] };
+
+		if (ctl_do(c, "INSERT INTO client_post_logout_uris (client_id,"
+		    " uri) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
 			return 1;
 	}
 	if (ctl_do(c, "COMMIT", 0, NULL))
@@ -256,7 +284,9 @@ client_show(struct ctl *c, const char *id)
 	    " client_redirect_uris WHERE client_id = c.id), ''), created_at,"
 	    " CASE WHEN NOT resource_server THEN 'no' WHEN resource_scopes"
 	    " IS NULL THEN 'yes' ELSE 'yes, tokens with scope ' ||"
-	    " array_to_string(resource_scopes, ' or ') END"
+	    " array_to_string(resource_scopes, ' or ') END,"
+	    " id_token_alg, coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
+	    " FROM client_post_logout_uris WHERE client_id = c.id), '')"
 	    " FROM clients c WHERE id = $1", 1, params);
 	if (res == NULL)
 		return 1;
@@ -265,12 +295,14 @@ client_show(struct ctl *c, const char *id)
 	else
 		printf("client_id=%s\nname=%s\ntype=%s\nwebsite=%s\nowner=%s\n"
 		    "grants=%s\nscopes=%s\nredirect_uris=%s\ncreated=%s\n"
-		    "resource_server=%s\n",
+		    "resource_server=%s\nid_token_alg=%s\n"
+		    "post_logout_redirect_uris=%s\n",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
 		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
 		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 7),
-		    PQgetvalue(res, 0, 8), PQgetvalue(res, 0, 9));
+		    PQgetvalue(res, 0, 8), PQgetvalue(res, 0, 9),
+		    PQgetvalue(res, 0, 10), PQgetvalue(res, 0, 11));
 	PQclear(res);
 	return rc;
 }

@@ -25,13 +25,15 @@ read_password(struct ctl *c)
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
-	const char	*params[6], *nick = "", *avatar = "", *gender = "男";
+	const char	*params[8], *nick = "", *avatar = "", *gender = "男";
+	const char	*email = "", *verified = "false";
 	char		*phc;
 	int		 i, admin = 0;
 
 	if (argc < 3)
 		return ctl_fail("usage: user add NAME [--nickname N] "
-		    "[--avatar URL] [--gender 男|女] [--admin]");
+		    "[--avatar URL] [--gender 男|女] [--email ADDR "
+		    "[--email-verified]] [--admin]");
 	for (i = 3; i < argc; i++) {
 		const char **dst;
 
@@ -39,7 +41,13 @@ user_add(struct ctl *c, int argc, char **argv)
 			admin = 1;
 			continue;
 		}
-		if (strcmp(argv[i], "--nickname") == 0)
+		if (strcmp(argv[i], "--email-verified") == 0) {
+			verified = "true";
+			continue;
+		}
+		if (strcmp(argv[i], "--email") == 0)
+			dst = &email;
+		else if (strcmp(argv[i], "--nickname") == 0)
 			dst = &nick;
 		else if (strcmp(argv[i], "--avatar") == 0)
 			dst = &avatar;
@@ -58,6 +66,12 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (*argv[2] == '\0' || str_utf8_len(str_c(argv[2])) > USERNAME_MAX)
 		return ctl_fail("the username must be 1 to %d characters",
 		    USERNAME_MAX);
+	/* A plain check: one @, something on each side, no space. */
+	if (*email && (strchr(email, '@') == NULL || *email == '@' ||
+	    strchr(email, '@')[1] == '\0' || strchr(email, '@') !=
+	    strrchr(email, '@') || strpbrk(email, " \t\r\n<>\"") != NULL ||
+	    !str_is_utf8(str_c(email)) || strlen(email) > 254))
+		return ctl_fail("bad --email %s", email);
 	if ((phc = read_password(c)) == NULL)
 		return 1;
 	params[0] = argv[2];
@@ -65,10 +79,12 @@ user_add(struct ctl *c, int argc, char **argv)
 	params[2] = *nick ? nick : argv[2];
 	params[3] = avatar;
 	params[4] = gender;
-	params[5] = admin ? "true" : "false";
+	params[5] = email;
+	params[6] = verified;
+	params[7] = admin ? "true" : "false";
 	if (ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
-	    " avatar, gender, is_admin) VALUES ($1, $2, $3, $4, $5, $6)", 6,
-	    params))
+	    " avatar, gender, email, email_verified, is_admin) VALUES ($1, $2,"
+	    " $3, $4, $5, $6, $7, $8)", 8, params))
 		return 1;
 	return 0;
 }

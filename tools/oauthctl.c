@@ -116,12 +116,38 @@ cmd_migrate(struct ctl *c)
 	return 0;
 }
 
+/* The OpenID Connect scopes, with the consent page's descriptions. */
+static int
+seed_scopes(struct ctl *c)
+{
+	static const char *const scopes[][3] = {
+		{ "openid", "使用你的帐号登录", "sign you in with your account" },
+		{ "profile", "获得您的昵称、头像、性别",
+		    "your name, nickname, picture and gender" },
+		{ "email", "获得您的电子邮箱地址", "your email address" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
+		if (ctl_do(c, "INSERT INTO scopes (name, description,"
+		    " description_en) VALUES ($1, $2, $3)"
+		    " ON CONFLICT (name) DO NOTHING", 3, scopes[i]))
+			return 1;
+	return 0;
+}
+
 static int
 cmd_init(struct ctl *c)
 {
-	if (make_key(c->cfg.secret_key_file))
+	char	err[512];
+
+	if (make_key(c->cfg.secret_key_file) || cmd_migrate(c))
 		return 1;
-	return cmd_migrate(c);
+	if (config_load(&c->cfg, c->config_path, err, sizeof(err)))
+		return ctl_fail("%s", err);
+	if (seed_scopes(c) || ctl_key_ensure(c))
+		return 1;
+	return 0;
 }
 
 static int
@@ -226,7 +252,7 @@ cmd_purge(struct ctl *c)
 		total += n;
 	PQclear(res);
 	printf("purged: %ld rows\n", total);
-	return 0;
+	return ctl_key_expire(c);
 }
 
 static void
@@ -256,7 +282,8 @@ static int
 cmd_metadata(struct ctl *c)
 {
 	static const char *const rtypes[] = { "code", "token", NULL };
-	static const char *const modes[] = { "query", "fragment", NULL };
+	static const char *const modes[] = { "query", "fragment", "form_post",
+	    NULL };
 	static const char *const gtypes[] = { "authorization_code",
 	    "refresh_token", "password", "client_credentials", "implicit",
 	    NULL };
@@ -265,6 +292,12 @@ cmd_metadata(struct ctl *c)
 	static const char *const auth_conf[] = { "client_secret_basic",
 	    "client_secret_post", NULL };
 	static const char *const pkce[] = { "S256", "plain", NULL };
+	static const char *const algs[] = { "RS256", "ES256", NULL };
+	static const char *const subjects[] = { "pairwise", NULL };
+	static const char *const claims[] = { "sub", "iss", "aud", "exp",
+	    "iat", "auth_time", "nonce", "at_hash", "azp", "name", "nickname",
+	    "preferred_username", "picture", "gender", "locale", "updated_at",
+	    "email", "email_verified", NULL };
 	json_object	*o = json_object_new_object(), *scopes;
 	PGresult	*res;
 	int		 i;
@@ -278,6 +311,20 @@ cmd_metadata(struct ctl *c)
 	    "/oauth2.0/revoke");
 	add_endpoint(o, "introspection_endpoint", c->cfg.issuer,
 	    "/oauth2.0/introspect");
+	/* OpenID Connect Discovery 1.0 §3; RP-Initiated Logout 1.0 §2.1. */
+	add_endpoint(o, "userinfo_endpoint", c->cfg.issuer,
+	    "/oauth2.0/userinfo");
+	add_endpoint(o, "jwks_uri", c->cfg.issuer, "/oauth2.0/jwks");
+	add_endpoint(o, "end_session_endpoint", c->cfg.issuer,
+	    "/oauth2.0/end_session");
+	json_object_object_add(o, "subject_types_supported", strings(subjects));
+	json_object_object_add(o, "id_token_signing_alg_values_supported",
+	    strings(algs));
+	json_object_object_add(o, "claims_supported", strings(claims));
+	json_object_object_add(o, "request_parameter_supported",
+	    json_object_new_boolean(0));
+	json_object_object_add(o, "request_uri_parameter_supported",
+	    json_object_new_boolean(0));
 	json_object_object_add(o, "response_types_supported", strings(rtypes));
 	json_object_object_add(o, "response_modes_supported", strings(modes));
 	json_object_object_add(o, "grant_types_supported", strings(gtypes));
@@ -313,7 +360,7 @@ static int
 usage(void)
 {
 	return ctl_fail("usage: oauthctl [--config FILE] init|migrate|client|"
-	    "user|scope|purge|metadata ... (oauthctl help for more)");
+	    "user|scope|key|purge|metadata ... (oauthctl help for more)");
 }
 
 static int
@@ -323,15 +370,17 @@ help(void)
 	    "  init | migrate | purge | metadata\n"
 	    "  client add --name N --redirect-uri URI ... [--grants G,...]"
 	    " [--scopes S,...] [--public] [--website URL] [--owner NAME]"
-	    " [--id ID]\n"
+	    " [--id ID] [--id-token-alg RS256|ES256]"
+	    " [--post-logout-redirect-uri URI ...]\n"
 	    "      [--resource-server [--resource-scopes S,...]]\n"
 	    "  client set ID --resource-server [--resource-scopes S,...]"
 	    " | --no-resource-server\n"
 	    "  client list | show ID | delete ID | rotate-secret ID\n"
 	    "  user add NAME [--nickname N] [--avatar URL] [--gender 男|女]"
-	    " [--admin]\n"
+	    " [--email ADDR [--email-verified]] [--admin]\n"
 	    "  user passwd NAME | delete NAME | admin NAME on|off\n"
-	    "  scope add NAME --description TEXT [--description-en TEXT]\n",
+	    "  scope add NAME --description TEXT [--description-en TEXT]\n"
+	    "  key list | rotate [RS256|ES256] | retire KID\n",
 	    stdout);
 	return 0;
 }
@@ -379,6 +428,8 @@ main(int argc, char **argv)
 		rc = cmd_purge(&c);
 	else if (strcmp(argv[0], "metadata") == 0)
 		rc = cmd_metadata(&c);
+	else if (strcmp(argv[0], "key") == 0)
+		rc = ctl_key(&c, argc, argv);
 	else
 		rc = usage();
 	db_close(&c.db);

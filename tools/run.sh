@@ -278,10 +278,12 @@ fi
 # Data seeded before the SDK page existed gets its client too.
 oauthctl client show demo-sdk >/dev/null 2>&1 || add_sdk_client
 
-oauthctl metadata >"$VAR/www/.well-known/oauth-authorization-server.new"
-mv "$VAR/www/.well-known/oauth-authorization-server.new" \
-    "$VAR/www/.well-known/oauth-authorization-server"
-chmod 0644 "$VAR/www/.well-known/oauth-authorization-server"
+# One document under both names: RFC 8414 and OpenID Connect Discovery.
+for doc in oauth-authorization-server openid-configuration; do
+	oauthctl metadata >"$VAR/www/.well-known/$doc.new"
+	mv "$VAR/www/.well-known/$doc.new" "$VAR/www/.well-known/$doc"
+	chmod 0644 "$VAR/www/.well-known/$doc"
+done
 
 # --- lighttpd ------------------------------------------------------------------
 
@@ -335,6 +337,7 @@ cat <<EOF
   Authorize:      $BASE/oauth2.0/authorize?response_type=code&client_id=demo&redirect_uri=$(urlencode "$BASE/demo/callback.py")&scope=get_user_info&state=demo
   Your grants:    $BASE/user/grants
   Metadata:       $BASE/.well-known/oauth-authorization-server
+  OpenID Connect: $BASE/.well-known/openid-configuration
 
   Log in as:      demo / $(cat "$VAR/demo-password")
   Client demo:    $VAR/demo-client.conf

@@ -2,7 +2,7 @@
 # Included by the top Makefile.
 #   make fuzz			every harness for FUZZ_SECONDS (default 60)
 #   make fuzz-form		one harness; also header, config, template,
-#				phc, redirect_uri (make -j2 fuzz runs two at once)
+#				phc, redirect_uri, jws (make -j2 fuzz runs two at once)
 #   make fuzz-replay		every corpus file once under ASan+UBSan
 #
 # The fuzzers are built with clang into build/fuzz/. New inputs go to
@@ -17,6 +17,7 @@ FUZZERS		+= config
 FUZZERS		+= template
 FUZZERS		+= phc
 FUZZERS		+= redirect_uri
+FUZZERS		+= jws
 
 # The modules the harnesses reach; the archive links only what is used.
 FUZZ_OBJ_NAMES	+= arena.o
@@ -34,6 +35,8 @@ FUZZ_OBJ_NAMES	+= password.o
 FUZZ_OBJ_NAMES	+= pkce.o
 FUZZ_OBJ_NAMES	+= scope.o
 FUZZ_OBJ_NAMES	+= redirect_uri.o
+FUZZ_OBJ_NAMES	+= jwk.o
+FUZZ_OBJ_NAMES	+= jwt.o
 
 FUZZ_SECONDS	?= 60
 FUZZ_CC		?= clang

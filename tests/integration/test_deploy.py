@@ -90,6 +90,13 @@ def test_make_install_then_apache(server, kind):
         assert jsonp_body(r.text)["error"] == 100016
         r = requests.get(base + "/static/oauth.css", timeout=30)
         assert r.status_code == 200
+        # The OpenID Connect programs are routed too.
+        r = requests.get(base + "/oauth2.0/jwks", timeout=30)
+        assert r.status_code == 200 and r.json()["keys"]
+        r = requests.get(base + "/oauth2.0/userinfo", timeout=30)
+        assert r.status_code == 401 and "WWW-Authenticate" in r.headers
+        r = requests.get(base + "/oauth2.0/end_session", timeout=30)
+        assert r.status_code == 200
         cid2, _ = make_client(server, redirect_uri=CB)
         r = requests.get(base + "/oauth2.0/authorize", timeout=30,
                          params=auth_params(cid2, CB))

@@ -113,6 +113,33 @@ test_decode_errors(void **state)
 		CASE_INT(i, b64_decode(cases[i], out, sizeof(out)), -1);
 }
 
+/* base64url without padding (RFC 7515 §2): the url column decodes. */
+static void
+test_url_decode(void **state)
+{
+	static const struct str	bad[] = {
+		SV("Zg=="),		/* no padding in JWS */
+		SV("Zg="),
+		SV("+/8"),		/* the standard alphabet is not url */
+		SV("Z"),
+		SV("Zm9v.Zm9v"),
+		SV("Zm9v\0"),
+	};
+	unsigned char	out[16];
+	size_t		i;
+	long		n;
+
+	(void)state;
+	for (i = 0; i < NELEM(vectors); i++) {
+		n = b64url_decode(str_c(vectors[i].url), out, sizeof(out));
+		CASE_INT(i, n, vectors[i].in.n);
+		CASE_INT(i, memcmp(out, vectors[i].in.p, vectors[i].in.n), 0);
+	}
+	for (i = 0; i < NELEM(bad); i++)
+		CASE_INT(i, b64url_decode(bad[i], out, sizeof(out)), -1);
+	CASE_INT(0, b64url_decode(str_c("Zm9vYmFy"), out, 5), -1);
+}
+
 /* The output never exceeds cap: too small a buffer is an error. */
 static void
 test_decode_cap(void **state)
@@ -179,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_decode_vectors),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_decode_cap),
+		cmocka_unit_test(test_url_decode),
 		cmocka_unit_test(test_round_trip),
 	};
 

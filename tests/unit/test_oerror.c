@@ -35,6 +35,8 @@ test_table(void **state)
 		{ OERR_TOO_LARGE, "invalid_request", 413 },
 		{ OERR_TOO_MANY_REQUESTS, "slow_down", 429 },
 		{ OERR_FORBIDDEN, "access_denied", 403 },
+		/* OpenID Connect Core §3.1.2.6 */
+		{ OERR_REQUEST_NOT_SUPPORTED, "request_not_supported", 400 },
 	};
 	size_t	i;
 
