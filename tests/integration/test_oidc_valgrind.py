@@ -6,12 +6,11 @@ forged hint, a bad token). Workers and transport are test_valgrind.py's;
 the same rules: no errors, no definitely lost bytes, a clean stop."""
 
 import json
-import signal
 
 from conftest import make_user
 from flow import jsonp_body, query_of
-from test_valgrind import (FastCgi, UserAgent, Worker, code_of,  # noqa: F401
-                           report_problems, valgrind_cmd, vg)
+from test_valgrind import (FastCgi, UserAgent, Worker,  # noqa: F401
+                           assert_clean_stop, code_of, valgrind_cmd, vg)
 
 CB = "https://vg-oidc.example.com/cb"
 BYE = "https://vg-oidc.example.com/bye"
@@ -86,9 +85,4 @@ def test_oidc_fastcgi_workers_under_valgrind(server, vg, tmp_path):
             oidc_flow(UserAgent(fcgi), client(server, alg), user, ROUNDS)
     finally:
         status = {p: w.stop() for p, w in workers.items()}
-    bad = {p: s for p, s in status.items() if s not in (0, -signal.SIGTERM)}
-    assert not bad, (bad, {p: report_problems(tmp_path / ("fcgi-%s.log" % p))
-                           for p in bad})
-    problems = [x for p in PROGRAMS
-                for x in report_problems(tmp_path / ("fcgi-%s.log" % p))]
-    assert not problems, "\n".join(problems)
+    assert_clean_stop(status, tmp_path)
