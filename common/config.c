@@ -210,7 +210,8 @@ config_default_path(void)
 		if ((slash = strrchr(buf, '/')) != NULL) {
 			*slash = '\0';
 			if ((slash = strrchr(buf, '/')) != NULL) {
-				strcpy(slash, "/private/oauth2-fcgi.conf");
+				snprintf(slash, sizeof(buf) - (size_t)(slash - buf),
+				    "/private/oauth2-fcgi.conf");
 				if (access(buf, F_OK) == 0)
 					return buf;
 			}
@@ -265,8 +266,9 @@ config_read(struct config *c, const char *path, char *err, size_t errlen)
 	}
 	resolve(&c->secret_key_file, path);
 	resolve(&c->template_dir, path);
-	c->path = xmalloc(strlen(path) + 1);
-	strcpy(c->path, path);
+	n = strlen(path) + 1;
+	c->path = xmalloc(n);
+	memcpy(c->path, path, n);
 	return 0;
 }
 
