@@ -1,7 +1,7 @@
 """test_checklist.py: the probes of ../shared/SECURITY-CHECKLIST.md that no
 other test makes.
 
-One test per checklist item, named test_<item>_<what>; the README's
+One test per checklist item, named test_<item>_<what>; tests/README.md's
 "Security checklist" section maps every item to its tests (here and in the
 other files).  Each test sends what the checklist's probe sends and checks
 what the checklist or the SPEC says the answer must be.

@@ -1,5 +1,5 @@
 """test_review_mends.py: the twelve defects of the security review, one
-test each, named test_rN_<what> after the README's checklist rows R1-R12.
+test each, named test_rN_<what> after the rows R1-R12 of tests/README.md's checklist.
 
 Each test sends what exposed the defect and checks the answer the README
 and the SPEC promise; each failed before its mend.
