@@ -7,6 +7,7 @@
 
 #include "console.h"
 #include "crypto.h"
+#include "grant.h"
 #include "login.h"
 #include "migrate.h"
 #include "password.h"
@@ -474,7 +475,7 @@ op_client_add(struct ctx *c, struct console *k, struct view *w)
 		secret = crypto_token(&c->a);
 	params[0] = id;
 	params[1] = f.name.p;
-	params[2] = pub.n ? NULL : crypto_digest_param(&c->a, secret);
+	params[2] = pub.n ? NULL : store_digest(&c->a, secret);
 	params[3] = f.website.p;
 	params[4] = f.grants.p;
 	params[5] = f.scopes.p;
@@ -594,7 +595,7 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 		return;
 	} else if (str_eq_c(op, "client_rotate")) {
 		secret = crypto_token(&c->a);
-		params[1] = crypto_digest_param(&c->a, secret);
+		params[1] = store_digest(&c->a, secret);
 		if ((n = console_do(c, CQ_CLIENT_SECRET, params)) == 1) {
 			w.secret = secret;
 			w.secret_for = id;

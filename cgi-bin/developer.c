@@ -126,7 +126,7 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 	snprintf(owner, sizeof(owner), "user:%s", k->uid);
 	params[0] = id;
 	params[1] = f.name.p;
-	params[2] = crypto_digest_param(&c->a, key);
+	params[2] = store_digest(&c->a, key);
 	params[3] = f.website.p;
 	params[4] = "authorization_code,refresh_token";
 	params[5] = NULL;
@@ -202,7 +202,7 @@ dev_post(struct ctx *c, struct console *k, struct str op)
 		}
 	} else if (str_eq_c(op, "app_rotate")) {
 		key = crypto_token(&c->a);
-		params[1] = crypto_digest_param(&c->a, key);
+		params[1] = store_digest(&c->a, key);
 		params[2] = k->uid;
 		if ((n = console_do(c, CQ_CLIENT_SECRET, params)) == 1)
 			w.key = key;

@@ -9,19 +9,10 @@
 
 #define GRANTS_MAX	100
 
-static void
-login_form(struct ctx *c, int status, const char *err, struct str name)
-{
-	struct tvars	*v = tvars_new(&c->a, NULL);
-
-	session_login_form(c, v, "/user/grants");
-	tvars_set(v, "username", name);
-	if (err != NULL)
-		tvars_setc(v, err, "1");
-	if (status == 429)
-		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
-	page_render(c, status, "login", v);
-}
+static const struct login_form login_form = {
+	.action = "/user/grants",
+	.db_failure = page_db_failure,
+};
 
 static void
 grants_page(struct ctx *c, int status, const struct user *u,
@@ -58,37 +49,11 @@ grants_page(struct ctx *c, int status, const struct user *u,
 static void
 do_login(struct ctx *c)
 {
-	struct str	 name = STR_NULL, pw = STR_NULL;
 	struct user	 u;
 	const char	*hash;
 
-	req_param(&c->req, "username", &name);
-	if (!session_login_form_ok(c)) {
-		login_form(c, 403, "err_csrf", name);
-		return;
-	}
-	if (req_param(&c->req, "password", &pw) != FORM_ONE) {
-		login_form(c, 200, "err_bad_login", name);
-		return;
-	}
-	switch (login_check(c, name, pw, &u)) {
-	case LOGIN_OK:
-		break;
-	case LOGIN_BAD:
-		login_form(c, 200, "err_bad_login", name);
-		return;
-	case LOGIN_THROTTLED:
-		login_form(c, 429, "err_throttled", name);
-		return;
-	default:
-		page_db_failure(c);
-		return;
-	}
-	if (session_start(c, u.id, &hash)) {
-		page_db_failure(c);
-		return;
-	}
-	grants_page(c, 200, &u, hash, NULL);
+	if (login_form_post(c, &login_form, &u, &hash) == 0)
+		grants_page(c, 200, &u, hash, NULL);
 }
 
 static void
@@ -156,7 +121,7 @@ grants(struct ctx *c)
 		return;
 	}
 	if (rc == 1) {
-		login_form(c, 200, NULL, STR_NULL);
+		login_page(c, &login_form, 200, NULL, STR_NULL);
 		return;
 	}
 	if (op.n == 0) {

@@ -22,14 +22,14 @@ introspect(struct ctx *c)
 	if (token_request_begin(c, 0, NULL, &tok, &e) ||
 	    client_credentials(c, &k.id, &secret, &e))
 		goto fail;
-	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
+	k.secret_hash = secret.n ? store_digest(&c->a, secret) : NULL;
 	/*
 	 * One statement finds the token only if it is this client's and the
 	 * secret is right; when it finds nothing, authenticate the client
 	 * properly to answer a bad one with invalid_client.
 	 */
 	if (tok.n <= 512) {
-		hash = crypto_digest_param(&c->a, tok);
+		hash = store_digest(&c->a, tok);
 		if ((r = replica(c)) != NULL) {
 			rc = store_token_get_own(r, &c->a, hash, &k, &t);
 			replica_done(c, rc);

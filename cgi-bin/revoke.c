@@ -18,7 +18,7 @@ revoke(struct ctx *c)
 		goto fail;
 	/* RFC 7009 §2.2: unknown tokens are not an error. */
 	if (tok.n <= 512 && store_token_revoke(&c->db,
-	    crypto_digest_param(&c->a, tok), cl.id)) {
+	    store_digest(&c->a, tok), cl.id)) {
 		oerror_from_db(c, &e);
 		goto fail;
 	}

@@ -5,6 +5,7 @@
 #include "cors.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
+#include "grant.h"
 #include "idtoken.h"
 #include "json.h"
 #include "login.h"
@@ -93,9 +94,9 @@ mint(struct ctx *c, int with_refresh, struct issued *out, struct issue *is)
 	out->access = crypto_token(&c->a);
 	out->refresh = with_refresh ? crypto_token(&c->a) : STR_NULL;
 	out->expires_in = c->cfg.access_token_ttl;
-	is->access_hash = crypto_digest_param(&c->a, out->access);
+	is->access_hash = store_digest(&c->a, out->access);
 	is->refresh_hash = with_refresh ?
-	    crypto_digest_param(&c->a, out->refresh) : NULL;
+	    store_digest(&c->a, out->refresh) : NULL;
 	is->access_ttl = c->cfg.access_token_ttl;
 	is->refresh_ttl = c->cfg.refresh_token_ttl;
 }
@@ -215,7 +216,7 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
 		return cl ? -1 : 1;
 	}
-	hash = crypto_digest_param(&c->a, code);
+	hash = store_digest(&c->a, code);
 	if (cl != NULL)
 		return code_failure(c, k, hash, hr, ruri, hv, verifier, e);
 	if (hv && pkce_well_formed(verifier))
@@ -296,7 +297,7 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 		}
 		want_scope = scope_str(&c->a, &want);
 	}
-	hash = crypto_digest_param(&c->a, rt);
+	hash = store_digest(&c->a, rt);
 	if (cl != NULL)
 		return refresh_failure(c, k, hash, hs, &want, e);
 	mint(c, c->cfg.refresh_rotation, out, &is);
@@ -543,7 +544,7 @@ token(struct ctx *c)
 	}
 	if (client_credentials(c, &k.id, &secret, &e))
 		goto fail;
-	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
+	k.secret_hash = secret.n ? store_digest(&c->a, secret) : NULL;
 	if (g->fast && (rc = g->run(c, &k, NULL, &out, &e)) != 1) {
 		if (rc == -1 || id_token(c, k.id, &out, qq, &e))
 			goto fail;

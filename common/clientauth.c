@@ -93,7 +93,7 @@ client_authenticate(struct ctx *c, int allow_public, struct client *cl,
 		OERR_SET(e, OERR_INVALID_CLIENT, 100008, "unknown client_id");
 		return -1;
 	}
-	if (cl->secret_hex.n == 0) {
+	if (cl->secret_hash.n == 0) {
 		if (allow_public && secret.n == 0)
 			return 0;
 		OERR_SET(e, OERR_INVALID_CLIENT, 100009,

@@ -84,16 +84,3 @@ crypto_token(struct arena *a)
 	explicit_bzero(raw, sizeof(raw));
 	return strbuf_str(&b);
 }
-
-char *
-crypto_digest_param(struct arena *a, struct str secret)
-{
-	unsigned char	d[SHA256_LEN];
-	struct strbuf	b;
-
-	crypto_sha256(secret.p, secret.n, d);
-	strbuf_init(&b, a);
-	strbuf_puts(&b, "\\x");
-	strbuf_hex(&b, d, sizeof(d));
-	return b.p;
-}

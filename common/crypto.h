@@ -29,10 +29,4 @@ int	crypto_hmac(const unsigned char *key, size_t keylen, const void *msg,
  */
 struct str crypto_token(struct arena *);
 
-/*
- * The storage form of a secret: "\x" followed by the lower-case hex of
- * its SHA-256, ready to be a bytea parameter. In the arena.
- */
-char	*crypto_digest_param(struct arena *, struct str secret);
-
 #endif

@@ -1,9 +1,10 @@
-/* login.c: password checks with throttling, shared by login form and password grant */
+/* login.c: the login form flow and password checks with throttling (authorize, grants, password grant) */
 #include <stdio.h>
 #include <string.h>
 
 #include "login.h"
 #include "password.h"
+#include "session.h"
 
 /*
  * The Argon2id hash of 32 random bytes nobody kept, with the production
@@ -88,4 +89,57 @@ login_recheck(struct ctx *c, const struct user *u, struct str password)
 	if ((r = limited(c, &k)) != LOGIN_OK)
 		return r;
 	return settle(c, &k, password_verify(password, u->password_hash));
+}
+
+void
+login_page(struct ctx *c, const struct login_form *f, int status,
+    const char *err, struct str username)
+{
+	struct tvars	*v = tvars_new(&c->a, NULL);
+
+	session_login_form(c, v, f->action);
+	if (f->fill != NULL)
+		f->fill(c, v, f->arg);
+	tvars_set(v, "username", username);
+	if (err != NULL)
+		tvars_setc(v, err, "1");
+	if (status == 429)
+		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
+	page_render(c, status, "login", v);
+}
+
+int
+login_form_post(struct ctx *c, const struct login_form *f, struct user *u,
+    const char **session_hash)
+{
+	struct str	name = STR_NULL, pw = STR_NULL;
+
+	req_param(&c->req, "username", &name);
+	if (!session_login_form_ok(c)) {
+		login_page(c, f, 403, "err_csrf", name);
+		return -1;
+	}
+	/* An empty name is a bad login: no lookup, no failure counted. */
+	if (req_param(&c->req, "password", &pw) != FORM_ONE || name.n == 0) {
+		login_page(c, f, 200, "err_bad_login", name);
+		return -1;
+	}
+	switch (login_check(c, name, pw, u)) {
+	case LOGIN_OK:
+		break;
+	case LOGIN_BAD:
+		login_page(c, f, 200, "err_bad_login", name);
+		return -1;
+	case LOGIN_THROTTLED:
+		login_page(c, f, 429, "err_throttled", name);
+		return -1;
+	default:
+		f->db_failure(c);
+		return -1;
+	}
+	if (session_start(c, u->id, session_hash)) {
+		f->db_failure(c);
+		return -1;
+	}
+	return 0;
 }

@@ -44,7 +44,7 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		    "access token check failed");
 		return -1;
 	}
-	hash = crypto_digest_param(&c->a, q);
+	hash = store_digest(&c->a, q);
 	rc = 1;
 	if ((r = replica(c)) != NULL) {
 		rc = store_token_get(r, &c->a, hash, with, t);

@@ -38,7 +38,7 @@ session_cookie_hash(struct ctx *c, const char **hash)
 
 	if (cookie_token(c, SESSION_COOKIE, &v))
 		return 1;
-	*hash = crypto_digest_param(&c->a, v);
+	*hash = store_digest(&c->a, v);
 	return 0;
 }
 
@@ -55,7 +55,7 @@ session_start(struct ctx *c, long user_id, const char **hash)
 {
 	struct str	v = crypto_token(&c->a);
 
-	*hash = crypto_digest_param(&c->a, v);
+	*hash = store_digest(&c->a, v);
 	if (store_session_create(&c->db, *hash, user_id, SESSION_TTL))
 		return -1;
 	set_cookie(c, SESSION_COOKIE, v, SESSION_TTL);

@@ -9,17 +9,13 @@
 /* A username is 1 to USERNAME_MAX characters (not bytes), as the schema says. */
 #define USERNAME_MAX	64
 
-/* Grant types a client may use (clients.grants). */
-enum grant {
-	GRANT_CODE = 1 << 0,
-	GRANT_REFRESH = 1 << 1,
-	GRANT_PASSWORD = 1 << 2,
-	GRANT_CLIENT_CREDENTIALS = 1 << 3,
-	GRANT_IMPLICIT = 1 << 4
-};
-
-/* Map "authorization_code" etc. to a flag; 0 if unknown. */
-unsigned	grant_from_name(struct str);
+/*
+ * The one stored form of a secret: "\x" and the lower-case hex of its
+ * SHA-256, the text of a bytea parameter, and how the store reads a
+ * bytea digest column back (client secrets). Tokens, codes, client
+ * secrets and session ids are kept only as this digest. In the arena.
+ */
+char	*store_digest(struct arena *, struct str secret);
 
 /* All fields are arena strings valid for the request. */
 struct client {
@@ -27,8 +23,8 @@ struct client {
 	struct str	 name;
 	struct str	 website;
 	struct str	 owner;
-	struct str	 secret_hex;	/* hex SHA-256 of the secret; empty if public */
-	unsigned	 grants;
+	struct str	 secret_hash;	/* store_digest of the secret; empty: public */
+	unsigned	 grants;	/* GRANT_* (grant.h) */
 	struct scopes	 scopes;
 	struct str	 uris[16];	/* registered redirect URIs */
 	size_t		 nuris;
@@ -121,7 +117,7 @@ struct id_info {
 };
 
 struct issue {
-	const char	*access_hash;	/* digest params (crypto_digest_param) */
+	const char	*access_hash;	/* store_digest of the token */
 	const char	*refresh_hash;	/* NULL: no refresh token */
 	long		 access_ttl;
 	long		 refresh_ttl;
@@ -147,7 +143,7 @@ int	store_code_burn(struct db *, const char *code_hash);
 /* Who a client says it is: its id and the digest of the secret it sent. */
 struct client_key {
 	struct str	 id;
-	const char	*secret_hash;	/* crypto_digest_param; NULL: none sent */
+	const char	*secret_hash;	/* store_digest; NULL: none sent */
 };
 
 /*

@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "grant.h"
 #include "store.h"
 #include "store_util.h"
 
 #define CLIENT_COLS "c.id, c.name, c.website, c.owner," \
-	" coalesce(encode(c.secret_hash, 'hex'), '')," \
+	" coalesce('\\x' || encode(c.secret_hash, 'hex'), '')," \
 	" array_to_string(c.grants, ' '), array_to_string(c.scopes, ' ')"
 
 #define CLIENT_URIS \
@@ -45,28 +46,6 @@ static struct stmt scope_describe = { "scope_describe",
 	"SELECT name, description, description_en FROM scopes"
 	" WHERE name = ANY (string_to_array($1, ' '))", 1, 0 };
 
-static const struct {
-	const char	*name;
-	unsigned	 flag;
-} grant_names[] = {
-	{ "authorization_code", GRANT_CODE },
-	{ "refresh_token", GRANT_REFRESH },
-	{ "password", GRANT_PASSWORD },
-	{ "client_credentials", GRANT_CLIENT_CREDENTIALS },
-	{ "implicit", GRANT_IMPLICIT },
-};
-
-unsigned
-grant_from_name(struct str s)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(grant_names) / sizeof(grant_names[0]); i++)
-		if (str_eq_c(s, grant_names[i].name))
-			return grant_names[i].flag;
-	return 0;
-}
-
 /* Split a space-separated list into at most max views. */
 static size_t
 split(struct str s, struct str *out, size_t max)
@@ -97,7 +76,7 @@ client_row(struct arena *a, PGresult *res, struct client *c)
 	c->name = store_cell(a, res, 0, 1);
 	c->website = store_cell(a, res, 0, 2);
 	c->owner = store_cell(a, res, 0, 3);
-	c->secret_hex = store_cell(a, res, 0, 4);
+	c->secret_hash = store_cell(a, res, 0, 4);
 	n = split(store_cell(a, res, 0, 5), grants, 8);
 	for (i = 0; i < n; i++)
 		c->grants |= grant_from_name(grants[i]);
@@ -174,15 +153,9 @@ int
 store_client_secret_ok(const struct client *c, struct arena *a,
     struct str secret)
 {
-	unsigned char	d[SHA256_LEN];
-	struct strbuf	b;
-
-	if (c->secret_hex.n == 0)
+	if (c->secret_hash.n == 0)
 		return 0;
-	crypto_sha256(secret.p, secret.n, d);
-	strbuf_init(&b, a);
-	strbuf_hex(&b, d, sizeof(d));
-	return str_eq_ct(strbuf_str(&b), c->secret_hex);
+	return str_eq_ct(str_c(store_digest(a, secret)), c->secret_hash);
 }
 
 int

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "crypto.h"
 #include "ctl.h"
+#include "grant.h"
 #include "redirect_uri.h"
 #include "scope.h"
 #include "store.h"
@@ -212,7 +213,7 @@ client_add(struct ctl *c, int argc, char **argv)
 		secret = crypto_token(&c->a);
 	params[0] = o.id ? o.id : console_client_id(&c->a);
 	params[1] = o.name;
-	params[2] = o.public ? NULL : crypto_digest_param(&c->a, secret);
+	params[2] = o.public ? NULL : store_digest(&c->a, secret);
 	params[3] = o.website;
 	params[4] = o.owner;
 	params[5] = o.grants;
@@ -371,7 +372,7 @@ ctl_client(struct ctl *c, int argc, char **argv)
 		    params, argv[2]);
 	if (strcmp(argv[1], "rotate-secret") == 0) {
 		secret = crypto_token(&c->a);
-		params[1] = crypto_digest_param(&c->a, secret);
+		params[1] = store_digest(&c->a, secret);
 		if (client_change(c, "UPDATE clients SET secret_hash = $2"
 		    " WHERE id = $1 AND secret_hash IS NOT NULL", 2, params,
 		    argv[2]))

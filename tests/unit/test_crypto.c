@@ -174,41 +174,6 @@ test_random(void **state)
 	crypto_random(x, 0);
 }
 
-static void
-test_digest_param(void **state)
-{
-	static const struct {
-		struct str	 in;
-		const char	*want;
-	} cases[] = {
-		{ SV("abc"), "\\xba7816bf8f01cfea414140de5dae2223"
-		  "b00361a396177a9cb410ff61f20015ad" },
-		{ SV(""), "\\xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
-		  "a495991b7852b855" },
-	};
-	struct arena	 a = { 0 };
-	struct str	 tok;
-	char		*p;
-	size_t		 i, k;
-
-	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		p = crypto_digest_param(&a, cases[i].in);
-		CASE_INT(i, strcmp(p, cases[i].want), 0);
-	}
-	/* Any secret gives "\x" and 64 lower-case hex digits. */
-	tok = crypto_token(&a);
-	p = crypto_digest_param(&a, tok);
-	assert_int_equal(strlen(p), 66);
-	assert_memory_equal(p, "\\x", 2);
-	for (k = 2; k < 66; k++)
-		if (!((p[k] >= '0' && p[k] <= '9') ||
-		    (p[k] >= 'a' && p[k] <= 'f')))
-			fail_msg("byte %zu is %c", k, p[k]);
-	assert_string_not_equal(p, crypto_digest_param(&a, STR_LIT("x")));
-	arena_free(&a);
-}
-
 int
 main(void)
 {
@@ -217,7 +182,6 @@ main(void)
 		cmocka_unit_test(test_hmac_rfc4231),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_random),
-		cmocka_unit_test(test_digest_param),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
