@@ -5,6 +5,7 @@
 #include "fcgi_loop.h"
 #include "oerror.h"
 #include "store.h"
+#include "store_client.h"
 
 /*
  * The parameters of an authorization request (RFC 6749 §4.1.1, §4.2.1,

@@ -7,6 +7,7 @@
 #include "login.h"
 #include "redirect_uri.h"
 #include "session.h"
+#include "store_user.h"
 #include "store_util.h"
 
 #define CONSOLE_URIS_MAX	16

@@ -59,31 +59,12 @@ struct user {
 	struct str	 gender;
 };
 
-/* What a visit to the authorization endpoint finds besides the client. */
-struct client_visit {
-	int		 logged_in;	/* the session is live: user is set */
-	struct user	 user;
-	int		 consented;	/* the user consented to this client */
-	struct scopes	 remembered;	/* to these scopes */
-	struct str	 status;	/* approved, review or suspended */
-	long		 owner_user_id;	/* the developer's; 0: none */
-	struct str	 icon;		/* the app's icon URL, or empty */
-	long		 session_age;	/* seconds since the login */
-};
-
 /*
- * store_client_get with the redirect URIs and, in the same statement,
- * the user of the session session_hash (NULL: none) and the consent that
- * user gave the client. Returns as store_client_get.
+ * Load an enabled user by name into *u (arena strings). 0 found, 1 absent
+ * (or a name no row can hold), -1 database failure.
  */
-int	store_client_visit(struct db *, struct arena *, struct str id,
-	    const char *session_hash, struct client *c,
-	    struct client_visit *v);
-
-/* Load a user by name or id. 0 found, 1 absent, -1 database failure. */
 int	store_user_by_name(struct db *, struct arena *, struct str name,
 	    struct user *u);
-int	store_user_by_id(struct db *, struct arena *, long id, struct user *u);
 
 /* Replace a user's password hash. 0, or -1. */
 int	store_user_set_password(struct db *, long id, const char *phc);

@@ -5,6 +5,8 @@
 #include "crypto.h"
 #include "grant.h"
 #include "store.h"
+#include "store_client.h"
+#include "store_user.h"
 #include "store_util.h"
 
 #define CLIENT_COLS "c.id, c.name, c.website, c.owner," \

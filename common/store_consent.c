@@ -48,18 +48,6 @@ store_consent_get(struct db *db, struct arena *a, long user_id,
 	return rc;
 }
 
-void
-store_scopes_cell(struct arena *a, PGresult *res, int row, int col,
-    struct scopes *s)
-{
-	struct str	v;
-
-	v.n = (size_t)PQgetlength(res, row, col);
-	v.p = arena_strndup(a, PQgetvalue(res, row, col), v.n);
-	if (scope_parse(s, v))
-		s->n = 0;
-}
-
 int
 store_consent_set(struct db *db, long user_id, struct str client_id,
     struct str scope)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "console.h"
+#include "store_user.h"
 #include "store_util.h"
 
 #define CLIENT_CONSOLE_COLS \

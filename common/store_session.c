@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_user.h"
 #include "store_util.h"
 
 static struct stmt session_create = { "session_create",

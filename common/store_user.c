@@ -3,13 +3,12 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_user.h"
 #include "store_util.h"
 
 static struct stmt user_by_name = { "user_by_name",
 	"SELECT " USER_COLS " FROM users u WHERE username = $1"
 	" AND NOT u.disabled", 1, 0 };
-static struct stmt user_by_id = { "user_by_id",
-	"SELECT " USER_COLS " FROM users u WHERE id = $1", 1, 0 };
 static struct stmt user_set_password = { "user_set_password",
 	"UPDATE users SET password_hash = $2 WHERE id = $1", 2, 0 };
 
@@ -52,15 +51,6 @@ store_user_by_name(struct db *db, struct arena *a, struct str name,
 	    str_utf8_len(name) > USERNAME_MAX)
 		return 1;
 	return store_user_load(db, a, &user_by_name, str_dup(a, name), u);
-}
-
-int
-store_user_by_id(struct db *db, struct arena *a, long id, struct user *u)
-{
-	char	buf[24];
-
-	snprintf(buf, sizeof(buf), "%ld", id);
-	return store_user_load(db, a, &user_by_id, buf, u);
 }
 
 int

@@ -1,6 +1,7 @@
 /* store_util.c: small helpers shared by the store_*.c files only */
 #include <stdio.h>
 
+#include "scope.h"
 #include "store_util.h"
 
 int
@@ -43,4 +44,16 @@ store_num(char *buf, size_t n, long v)
 {
 	snprintf(buf, n, "%ld", v);
 	return buf;
+}
+
+void
+store_scopes_cell(struct arena *a, PGresult *res, int row, int col,
+    struct scopes *s)
+{
+	struct str	v;
+
+	v.n = (size_t)PQgetlength(res, row, col);
+	v.p = arena_strndup(a, PQgetvalue(res, row, col), v.n);
+	if (scope_parse(s, v))
+		s->n = 0;
 }

@@ -20,22 +20,6 @@ int		store_bool(PGresult *, int row, int col);
 /* The decimal text of v in buf (at least 24 bytes); returns buf. */
 char		*store_num(char *buf, size_t n, long v);
 
-/* The user columns, in the order store_user_load reads them. */
-#define USER_COLS \
-	"u.id, u.username, u.password_hash, u.nickname, u.avatar, u.gender"
-
-struct user;
-
-/*
- * Run s (one text parameter) whose row is USER_COLS of a "users u" and
- * load it into *u. 0 found, 1 absent, -1 database failure.
- */
-int		store_user_load(struct db *, struct arena *, struct stmt *s,
-		    const char *param, struct user *u);
-/* USER_COLS from columns col .. col+5 of row 0 into *u. */
-void		store_user_row(struct arena *, PGresult *, int col,
-		    struct user *u);
-
 struct scopes;
 /* A space-separated scope list in (row, col) into *s (empty if bad). */
 void		store_scopes_cell(struct arena *, PGresult *, int row, int col,
