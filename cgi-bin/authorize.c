@@ -114,28 +114,43 @@ consent_page(struct ctx *c, const struct areq *r, const struct user *u,
 	page_render(c, 200, "consent", v);
 }
 
+/* Store the code, or the implicit flow's access token: 0 or -1. */
+static int
+store_grant(struct ctx *c, const struct areq *r, const struct user *u,
+    struct str scope, const char *session_hash, const char *hash)
+{
+	struct token_digests	d = { 0 };
+	struct code_grant	g = { 0 };
+
+	if (r->implicit) {
+		d.access_hash = hash;
+		d.access_ttl = c->cfg.access_token_ttl;
+		d.scope = d.refresh_scope = scope;
+		return store_token_issue(&c->db, r->cl.id, u->id, &d);
+	}
+	g.code_hash = hash;
+	g.client_id = r->cl.id;
+	g.user_id = u->id;
+	g.redirect_uri = authreq_given(r, "redirect_uri");
+	g.scope = scope;
+	g.challenge = r->challenge;
+	g.method = r->challenge.n ? r->method : STR_NULL;
+	g.ttl = c->cfg.code_ttl;
+	g.nonce = r->nonce;
+	g.session_hash = session_hash;
+	return store_code_insert(&c->db, &g);
+}
+
 /* Issue the code or the implicit token and redirect to the client. */
 static void
 grant(struct ctx *c, const struct areq *r, const struct user *u,
     struct str scope, const char *session_hash)
 {
 	struct answer	 ans;
-	struct issue	 is = { 0 };
 	struct str	 tok = crypto_token(&c->a);
-	const char	*hash = store_digest(&c->a, tok);
-	int		 rc;
 
-	if (r->implicit) {
-		is.access_hash = hash;
-		is.access_ttl = c->cfg.access_token_ttl;
-		is.scope = is.refresh_scope = scope;
-		rc = store_token_issue(&c->db, r->cl.id, u->id, &is);
-	} else
-		rc = store_code_insert(&c->db, hash, r->cl.id, u->id,
-		    authreq_given(r, "redirect_uri"), scope, r->challenge,
-		    r->challenge.n ? r->method : STR_NULL, c->cfg.code_ttl,
-		    r->nonce, session_hash);
-	if (rc) {
+	if (store_grant(c, r, u, scope, session_hash,
+	    store_digest(&c->a, tok))) {
 		db_failure_page(c);
 		return;
 	}

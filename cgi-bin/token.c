@@ -3,13 +3,10 @@
 
 #include "clientauth.h"
 #include "cors.h"
-#include "crypto.h"
 #include "fcgi_loop.h"
-#include "grant.h"
 #include "idtoken.h"
 #include "json.h"
-#include "login.h"
-#include "pkce.h"
+#include "token_grant.h"
 
 /*
  * The reply's shape: RFC 6749 JSON (POST), or on a GET in QQ mode QQ's
@@ -19,376 +16,6 @@ enum qq_fmt {
 	QQ_NO = 0,
 	QQ_TEXT,
 	QQ_JSON
-};
-
-/* What a grant produced, for the reply. */
-struct issued {
-	struct str	access;
-	struct str	refresh;	/* empty: none */
-	struct str	scope;
-	long		expires_in;
-	struct id_info	id;		/* id.user_id 0: no id_token */
-	struct str	id_token;	/* empty: none */
-};
-
-/*
- * A grant handler runs twice at most. First with cl NULL, before the
- * client is authenticated: its single statement checks the client too,
- * and any problem returns 1 ("not on the fast path") without an error.
- * Then, only if that did not succeed, with the authenticated client: now
- * every problem is answered with its error (-1 with e set). For a code
- * or a refresh token, whose statement has the same inputs both times,
- * the second call only finds out why the first matched nothing.
- */
-struct grant_def {
-	const char	*name;
-	unsigned	 flag;
-	int		 public_ok;	/* public clients may use it */
-	int		 get_ok;	/* QQ allows it on GET (qq_compat) */
-	int		 fast;		/* has the one-statement first try */
-	int		 (*run)(struct ctx *, const struct client_key *,
-			    const struct client *, struct issued *,
-			    struct oerror *);
-};
-
-/* A required single-valued parameter; sets e when absent or repeated. */
-static int
-need(struct ctx *c, const char *name, struct str *v, int qq_missing,
-    struct oerror *e)
-{
-	switch (req_param(&c->req, name, v)) {
-	case FORM_ONE:
-		return 0;
-	case FORM_DUP:
-		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
-		    "a parameter was given more than once");
-		return -1;
-	default:
-		OERR_SET(e, OERR_INVALID_REQUEST, qq_missing,
-		    "a required parameter is missing");
-		return -1;
-	}
-}
-
-/* Optional single-valued parameter: 0 absent, 1 present, -1 repeated. */
-static int
-maybe(struct ctx *c, const char *name, struct str *v, struct oerror *e)
-{
-	switch (req_param(&c->req, name, v)) {
-	case FORM_ONE:
-		return 1;
-	case FORM_DUP:
-		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
-		    "a parameter was given more than once");
-		return -1;
-	default:
-		*v = STR_NULL;
-		return 0;
-	}
-}
-
-/* Fresh tokens and their storage digests. */
-static void
-mint(struct ctx *c, int with_refresh, struct issued *out, struct issue *is)
-{
-	out->access = crypto_token(&c->a);
-	out->refresh = with_refresh ? crypto_token(&c->a) : STR_NULL;
-	out->expires_in = c->cfg.access_token_ttl;
-	is->access_hash = store_digest(&c->a, out->access);
-	is->refresh_hash = with_refresh ?
-	    store_digest(&c->a, out->refresh) : NULL;
-	is->access_ttl = c->cfg.access_token_ttl;
-	is->refresh_ttl = c->cfg.refresh_token_ttl;
-}
-
-/* The requested scope (default: all of the client's), checked. */
-static int
-requested_scope(struct ctx *c, const struct client *cl, struct scopes *s,
-    struct oerror *e)
-{
-	struct str	v;
-	int		r = maybe(c, "scope", &v, e);
-
-	if (r == -1)
-		return -1;
-	if (r == 0) {
-		*s = cl->scopes;
-		return 0;
-	}
-	if (scope_parse(s, v) || !scope_subset(s, &cl->scopes) || s->n == 0) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
-		    "scope not allowed for this client");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * A code or refresh token came back after its use: revoke everything
- * issued from the same authorization and fail with invalid_grant.
- */
-static int
-replayed(struct ctx *c, long family_id, int qq, const char *why,
-    struct oerror *e)
-{
-	if (store_family_revoke(&c->db, family_id)) {
-		oerror_from_db(c, e);
-		return -1;
-	}
-	OERR_SET(e, OERR_INVALID_GRANT, qq, why);
-	return -1;
-}
-
-/*
- * Why a code could not be redeemed: the slow path, run only after the
- * one-statement redemption matched nothing. Always returns -1 with e set.
- */
-static int
-code_failure(struct ctx *c, const struct client_key *k, const char *hash,
-    int hr, struct str ruri, int hv, struct str verifier, struct oerror *e)
-{
-	struct code_row		row;
-	enum pkce_method	m;
-	int			rc;
-
-	if ((rc = store_code_get(&c->db, &c->a, hash, &row)) == -1)
-		goto dbfail;
-	if (rc == 1) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
-		return -1;
-	}
-	/*
-	 * Another client's code changes nothing, used or not: only the
-	 * code's own client may set off the replay revocation below.
-	 */
-	if (!str_eq(row.client_id, k->id)) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100019,
-		    "code was issued to another client");
-		return -1;
-	}
-	if (row.used)	/* RFC 6749 §4.1.2: revoke what the code gave. */
-		return replayed(c, row.family_id, 100020, "code used twice", e);
-	if (!row.live) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100067, "code expired");
-		return -1;
-	}
-	if (row.had_redirect_uri && (hr == 0 || !str_eq(ruri, row.redirect_uri))) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100010,
-		    "redirect_uri does not match the authorization request");
-		return -1;
-	}
-	if (row.challenge.n == 0 && hv) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100019,
-		    "code_verifier sent but no code_challenge was");
-		return -1;
-	}
-	if (row.challenge.n && (hv == 0 ||
-	    pkce_method_parse(row.method, &m) ||
-	    !pkce_verify(m, row.challenge, verifier))) {
-		/* One guess per code: a wrong verifier burns it. */
-		if (hv && store_code_burn(&c->db, hash))
-			goto dbfail;
-		OERR_SET(e, OERR_INVALID_GRANT, 100019,
-		    "code_verifier does not match the code_challenge");
-		return -1;
-	}
-	/* Every check passes now: another redemption won the race. */
-	return replayed(c, row.family_id, 100020, "code used twice", e);
-dbfail:
-	oerror_from_db(c, e);
-	return -1;
-}
-
-static int
-grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
-    struct issued *out, struct oerror *e)
-{
-	struct str	 code, ruri, verifier, s256 = STR_NULL;
-	struct issue	 is;
-	const char	*hash;
-	int		 hv, hr, rc, refresh;
-
-	if (need(c, "code", &code, 100005, e) ||
-	    (hr = maybe(c, "redirect_uri", &ruri, e)) == -1 ||
-	    (hv = maybe(c, "code_verifier", &verifier, e)) == -1)
-		return cl ? -1 : 1;
-	if (code.n > 256) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100068, "code invalid");
-		return cl ? -1 : 1;
-	}
-	hash = store_digest(&c->a, code);
-	if (cl != NULL)
-		return code_failure(c, k, hash, hr, ruri, hv, verifier, e);
-	if (hv && pkce_well_formed(verifier))
-		s256 = pkce_s256(&c->a, verifier);
-	mint(c, 1, out, &is);
-	/* A malformed verifier ("-" matches no challenge) still counts as sent. */
-	rc = store_code_redeem(&c->db, &c->a, hash, k, ruri,
-	    hv == 0 ? STR_NULL : s256.n ? verifier : STR_LIT("-"), s256, &is,
-	    &out->scope, &refresh, &out->id);
-	if (rc == -1) {
-		oerror_from_db(c, e);
-		return -1;
-	}
-	if (rc == 0 && !refresh)
-		out->refresh = STR_NULL;
-	return rc;
-}
-
-/*
- * Why a refresh token could not be used: the slow path, run only after
- * the one-statement refresh matched nothing. Always returns -1 with e set.
- */
-static int
-refresh_failure(struct ctx *c, const struct client_key *k, const char *hash,
-    int hs, const struct scopes *want, struct oerror *e)
-{
-	struct token_row	t;
-	struct scopes		have;
-	int			rc;
-
-	if ((rc = store_token_get(&c->db, &c->a, hash, 0, &t)) == -1) {
-		oerror_from_db(c, e);
-		return -1;
-	}
-	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, k->id)) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return -1;
-	}
-	if (t.revoked && !t.rotated) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return -1;
-	}
-	if (!t.revoked && !t.live) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100037, "refresh token expired");
-		return -1;
-	}
-	if (!t.revoked && hs && (scope_parse(&have, t.scope) ||
-	    !scope_subset(want, &have))) {
-		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
-		    "scope exceeds the original grant");
-		return -1;
-	}
-	/* A rotated token came back, or another use won the race. */
-	return replayed(c, t.family_id, 100036, "refresh token invalid", e);
-}
-
-static int
-grant_refresh(struct ctx *c, const struct client_key *k,
-    const struct client *cl, struct issued *out, struct oerror *e)
-{
-	struct str	 rt, v, want_scope = STR_NULL;
-	struct scopes	 want;
-	struct issue	 is;
-	const char	*hash;
-	int		 rc, hs;
-
-	if (need(c, "refresh_token", &rt, 100006, e) ||
-	    (hs = maybe(c, "scope", &v, e)) == -1)
-		return cl ? -1 : 1;
-	if (rt.n > 256) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
-		return cl ? -1 : 1;
-	}
-	if (hs) {
-		if (scope_parse(&want, v) || want.n == 0) {
-			OERR_SET(e, OERR_INVALID_SCOPE, 100030, "invalid scope");
-			return cl ? -1 : 1;
-		}
-		want_scope = scope_str(&c->a, &want);
-	}
-	hash = store_digest(&c->a, rt);
-	if (cl != NULL)
-		return refresh_failure(c, k, hash, hs, &want, e);
-	mint(c, c->cfg.refresh_rotation, out, &is);
-	if (!c->cfg.refresh_rotation)
-		out->refresh = rt;
-	rc = store_refresh_rotate(&c->db, &c->a, hash, k, want_scope,
-	    c->cfg.refresh_rotation, &is, &out->scope, &out->id);
-	if (rc == -1)
-		oerror_from_db(c, e);
-	return rc;
-}
-
-static int
-grant_password(struct ctx *c, const struct client_key *k,
-    const struct client *cl, struct issued *out, struct oerror *e)
-{
-	struct str	name, pw;
-	struct scopes	s;
-	struct user	u;
-	struct issue	is;
-
-	if (need(c, "username", &name, 100000, e) ||
-	    need(c, "password", &pw, 100000, e) ||
-	    requested_scope(c, cl, &s, e))
-		return -1;
-	switch (login_check(c, name, pw, &u)) {
-	case LOGIN_OK:
-		break;
-	case LOGIN_BAD:
-		OERR_SET(e, OERR_INVALID_GRANT, 100019,
-		    "wrong username or password");
-		return -1;
-	case LOGIN_THROTTLED:
-		OERR_SET(e, OERR_TOO_MANY_REQUESTS, 0, NULL);
-		return -1;
-	default:
-		oerror_from_db(c, e);
-		return -1;
-	}
-	mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &is);
-	is.scope = is.refresh_scope = out->scope = scope_str(&c->a, &s);
-	(void)k;
-	if (store_token_issue(&c->db, cl->id, u.id, &is)) {
-		oerror_from_db(c, e);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-grant_client_credentials(struct ctx *c, const struct client_key *k,
-    const struct client *cl, struct issued *out, struct oerror *e)
-{
-	struct str	 v, want_scope = STR_NULL;
-	struct scopes	 s;
-	struct issue	 is;
-	int		 rc;
-
-	if (cl == NULL) {
-		/* The first try: the statement checks client and scope. */
-		if (maybe(c, "scope", &v, e) == -1 || k->secret_hash == NULL)
-			return 1;
-		if (v.n) {
-			if (scope_parse(&s, v) || s.n == 0)
-				return 1;
-			want_scope = scope_str(&c->a, &s);
-		}
-	} else {
-		if (requested_scope(c, cl, &s, e))
-			return -1;
-		want_scope = scope_str(&c->a, &s);
-	}
-	/* RFC 6749 §4.4.3: no refresh token. */
-	mint(c, 0, out, &is);
-	rc = store_cc_issue(&c->db, &c->a, k, want_scope, &is, &out->scope);
-	if (rc == -1)
-		oerror_from_db(c, e);
-	else if (rc == 1 && cl != NULL)
-		/* Authenticated, grant and scope allowed: an administrator
-		 * suspended the client. */
-		OERR_SET(e, OERR_UNAUTHORIZED_CLIENT, 100031,
-		    "the client is suspended");
-	return rc;
-}
-
-static const struct grant_def grants[] = {
-	{ "authorization_code", GRANT_CODE, 1, 1, 1, grant_code },
-	{ "refresh_token", GRANT_REFRESH, 1, 1, 1, grant_refresh },
-	{ "password", GRANT_PASSWORD, 0, 0, 0, grant_password },
-	{ "client_credentials", GRANT_CLIENT_CREDENTIALS, 0, 0, 1,
-	    grant_client_credentials },
 };
 
 static void
@@ -430,7 +57,7 @@ reply_error(struct ctx *c, const struct oerror *e, enum qq_fmt qq)
 }
 
 static void
-reply_ok(struct ctx *c, const struct issued *t, enum qq_fmt qq)
+reply_ok(struct ctx *c, const struct token_reply *t, enum qq_fmt qq)
 {
 	struct strbuf	 b;
 	json_object	*o;
@@ -471,7 +98,7 @@ reply_ok(struct ctx *c, const struct issued *t, enum qq_fmt qq)
  * scope has openid answers with an id_token (not in QQ's text reply).
  */
 static int
-id_token(struct ctx *c, struct str client_id, struct issued *out, int qq,
+id_token(struct ctx *c, struct str client_id, struct token_reply *out, int qq,
     struct oerror *e)
 {
 	struct scopes	s;
@@ -486,18 +113,37 @@ id_token(struct ctx *c, struct str client_id, struct issued *out, int qq,
 	return 0;
 }
 
+/* The grant_type of this request, and whether it may come this way. */
+static const struct token_grant *
+pick_grant(struct ctx *c, struct oerror *e)
+{
+	const struct token_grant	*g;
+	struct str			 gt;
+
+	if (token_param_need(c, "grant_type", &gt, 100004, e))
+		return NULL;
+	if ((g = token_grant_find(gt)) == NULL) {
+		OERR_SET(e, OERR_UNSUPPORTED_GRANT_TYPE, 100004,
+		    "unsupported grant_type");
+		return NULL;
+	}
+	/* A password or a client secret never travels in a URL. */
+	if (!g->get_ok && req_is(&c->req, "GET")) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
+		    "use POST for this grant_type (RFC 6749 §3.2)");
+		return NULL;
+	}
+	return g;
+}
+
 static void
 token(struct ctx *c)
 {
-	const struct grant_def	*g = NULL;
-	struct oerror		 e = { 0 };
-	struct client		 cl;
-	struct client_key	 k;
-	struct issued		 out = { 0 };
-	struct str		 gt, fmt, secret;
-	size_t			 i;
-	enum qq_fmt		 qq = QQ_NO;
-	int			 rc;
+	const struct token_grant	*g;
+	struct oerror			 e = { 0 };
+	struct token_reply		 out = { 0 };
+	struct str			 fmt, client_id;
+	enum qq_fmt			 qq = QQ_NO;
 
 	if (cors_preflight(c))
 		return;
@@ -526,41 +172,9 @@ token(struct ctx *c)
 		    "malformed request parameters");
 		goto fail;
 	}
-	if (need(c, "grant_type", &gt, 100004, &e))
-		goto fail;
-	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
-		if (str_eq_c(gt, grants[i].name))
-			g = &grants[i];
-	if (g == NULL) {
-		OERR_SET(&e, OERR_UNSUPPORTED_GRANT_TYPE, 100004,
-		    "unsupported grant_type");
-		goto fail;
-	}
-	/* A password or a client secret never travels in a URL. */
-	if (!g->get_ok && req_is(&c->req, "GET")) {
-		OERR_SET(&e, OERR_INVALID_REQUEST, 100000,
-		    "use POST for this grant_type (RFC 6749 §3.2)");
-		goto fail;
-	}
-	if (client_credentials(c, &k.id, &secret, &e))
-		goto fail;
-	k.secret_hash = secret.n ? store_digest(&c->a, secret) : NULL;
-	if (g->fast && (rc = g->run(c, &k, NULL, &out, &e)) != 1) {
-		if (rc == -1 || id_token(c, k.id, &out, qq, &e))
-			goto fail;
-		reply_ok(c, &out, qq);
-		return;
-	}
-	/* Not on the fast path: authenticate, then find out what is wrong. */
-	e = (struct oerror){ 0 };
-	if (client_authenticate(c, g->public_ok, &cl, &e))
-		goto fail;
-	if ((cl.grants & g->flag) == 0) {
-		OERR_SET(&e, OERR_UNAUTHORIZED_CLIENT, 100031,
-		    "grant_type not allowed for this client");
-		goto fail;
-	}
-	if (g->run(c, &k, &cl, &out, &e) || id_token(c, cl.id, &out, qq, &e))
+	if ((g = pick_grant(c, &e)) == NULL ||
+	    token_grant_run(c, g, &out, &client_id, &e) ||
+	    id_token(c, client_id, &out, qq, &e))
 		goto fail;
 	reply_ok(c, &out, qq);
 	return;

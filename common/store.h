@@ -69,18 +69,10 @@ int	store_user_by_name(struct db *, struct arena *, struct str name,
 /* Replace a user's password hash. 0, or -1. */
 int	store_user_set_password(struct db *, long id, const char *phc);
 
-/* Authorization codes and tokens (store_token.c). */
-struct code_row {
-	long		 family_id;
-	struct str	 client_id;
-	long		 user_id;
-	struct str	 redirect_uri;	/* empty: omitted at authorize */
-	int		 had_redirect_uri;
-	struct str	 scope;
-	struct str	 challenge;
-	struct str	 method;
-	int		 live;		/* not expired */
-	int		 used;
+/* Who a client says it is: its id and the digest of the secret it sent. */
+struct client_key {
+	struct str	 id;
+	const char	*secret_hash;	/* store_digest; NULL: none sent */
 };
 
 /*
@@ -97,8 +89,13 @@ struct id_info {
 	struct str	 kid;		/* the active key of alg */
 };
 
-struct issue {
-	const char	*access_hash;	/* store_digest of the token */
+/*
+ * The tokens a grant stores: the store_digest of each fresh token (the
+ * plaintext goes only to the client), lifetimes in seconds, and for
+ * store_token_issue the scopes.
+ */
+struct token_digests {
+	const char	*access_hash;
 	const char	*refresh_hash;	/* NULL: no refresh token */
 	long		 access_ttl;
 	long		 refresh_ttl;
@@ -106,56 +103,116 @@ struct issue {
 	struct str	 refresh_scope;	/* of the refresh token */
 };
 
-/*
- * nonce (empty: none) is kept with the code; the login time of the
- * session session_hash (NULL, or gone: now) becomes the code's and its
- * family's auth_time.
- */
-int	store_code_insert(struct db *, const char *code_hash,
-	    struct str client_id, long user_id, struct str redirect_uri,
-	    struct str scope, struct str challenge, struct str method,
-	    long ttl, struct str nonce, const char *session_hash);
-/* 0 found, 1 absent, -1 database failure. */
-int	store_code_get(struct db *, struct arena *, const char *code_hash,
-	    struct code_row *);
-/* Mark a code used without issuing anything (a failed PKCE check). */
-int	store_code_burn(struct db *, const char *code_hash);
+/* What a one-statement grant issued (arena strings). */
+struct token_issued {
+	struct str	 scope;		/* of the new access token */
+	int		 refresh;	/* a refresh token was issued */
+	struct id_info	 id;		/* code and refresh grants only */
+};
 
-/* Who a client says it is: its id and the digest of the secret it sent. */
-struct client_key {
-	struct str	 id;
-	const char	*secret_hash;	/* store_digest; NULL: none sent */
+/* Authorization codes (store_code.c). */
+struct code_row {
+	long		 family_id;
+	struct str	 client_id;
+	long		 user_id;
+	struct str	 redirect_uri;	/* empty: omitted at authorize */
+	int		 had_redirect_uri;
+	struct str	 scope;
+	struct str	 challenge;
+	struct str	 method;
+	int		 live;		/* not expired */
+	int		 used;
+};
+
+/* A code as the authorization endpoint grants it. */
+struct code_grant {
+	const char	*code_hash;	/* store_digest of the code */
+	struct str	 client_id;
+	long		 user_id;
+	struct str	 redirect_uri;	/* as sent; empty: none */
+	struct str	 scope;
+	struct str	 challenge;	/* PKCE; empty: none */
+	struct str	 method;	/* its method; empty with no challenge */
+	long		 ttl;
+	struct str	 nonce;		/* empty: none */
+	const char	*session_hash;	/* the login's session; NULL: none */
 };
 
 /*
- * Redeem a code in one statement, checking the client too: k must name a
- * client with that secret digest (none for a public client) and the
- * authorization_code grant; the code must be unused, live, issued to it
- * for redirect_uri (empty: none sent), and the PKCE verifier must match
- * (verifier and its S256 transform; empty when none was sent). Then the
- * access token of is and, if the client may refresh, its refresh token
- * are issued with the code's scope. Returns 0 with *scope (arena),
- * *refresh (1 if a refresh token was issued) and *id set, 1 when any
- * condition failed and nothing changed, -1 on database failure.
+ * Store a code in a new family. The login time of the session (NULL, or
+ * gone: now) becomes the code's and its family's auth_time. 0 or -1
+ * (db->state says which failure).
  */
-int	store_code_redeem(struct db *, struct arena *, const char *code_hash,
-	    const struct client_key *k, struct str redirect_uri,
-	    struct str verifier, struct str verifier_s256,
-	    const struct issue *is, struct str *scope, int *refresh,
-	    struct id_info *id);
+int	store_code_insert(struct db *, const struct code_grant *);
+
+/* Load a code by digest into *row (arena). 0 found, 1 absent, -1 failure. */
+int	store_code_get(struct db *, struct arena *, const char *code_hash,
+	    struct code_row *row);
+
+/* Mark a code used without issuing anything (a failed PKCE check). 0 or -1. */
+int	store_code_burn(struct db *, const char *code_hash);
+
+/* A token request's code, as the client sent it. */
+struct code_redemption {
+	const char		*code_hash;	/* store_digest of the code */
+	struct client_key	 client;
+	struct str		 redirect_uri;	/* empty: none sent */
+	struct str		 verifier;	/* empty: none sent */
+	struct str		 verifier_s256;	/* empty: not well-formed */
+	struct token_digests	 tokens;	/* to issue */
+};
+
+/*
+ * Redeem a code in one statement, checking the client too: q->client
+ * must name a client with that secret digest (none for a public client)
+ * and the authorization_code grant; the code must be unused, live, its
+ * own, for the same redirect URI, and the PKCE verifier must match. Then
+ * the access token and, if the client may refresh and q->tokens has one,
+ * the refresh token are issued with the code's scope. Returns 0 with
+ * *out set, 1 when any condition failed and nothing changed, -1 on
+ * database failure.
+ */
+int	store_code_redeem(struct db *, struct arena *,
+	    const struct code_redemption *q, struct token_issued *out);
+
+/* Access and refresh tokens, families (store_token.c). */
 
 /*
  * client_credentials in one statement: if k is a confidential client with
- * that secret and the grant, and want_scope (empty: all of its scopes) is
- * within its scopes, issue the access token of is. 0 with *scope set, 1
- * nothing matched, -1 database failure.
+ * that secret and the grant, not suspended, and want_scope (empty: all of
+ * its scopes) is within its scopes, issue the access token of d in a new
+ * family. 0 with out->scope set, 1 nothing matched, -1 database failure.
  */
 int	store_cc_issue(struct db *, struct arena *, const struct client_key *k,
-	    struct str want_scope, const struct issue *is, struct str *scope);
+	    struct str want_scope, const struct token_digests *d,
+	    struct token_issued *out);
 
-/* Issue tokens in a new family (password, client_credentials). 0 or -1. */
+/*
+ * Issue the tokens of d in a new family (password grant, implicit flow);
+ * user_id 0: none. 0 or -1.
+ */
 int	store_token_issue(struct db *, struct str client_id, long user_id,
-	    const struct issue *);
+	    const struct token_digests *d);
+
+/* A token request's refresh token, as the client sent it. */
+struct refresh_use {
+	const char		*token_hash;	/* store_digest of the token */
+	struct client_key	 client;
+	struct str		 scope;		/* narrower scope; empty: same */
+	int			 rotate;	/* kill it, issue a new one */
+	struct token_digests	 tokens;	/* to issue */
+};
+
+/*
+ * Use a refresh token in one statement: if q->client is its client (with
+ * that secret digest and the refresh_token grant) and it is a live
+ * refresh token whose scope covers q->scope, kill it when rotating and
+ * issue the new access token (q->scope) and, when rotating, the new
+ * refresh token (the old scope) in its family. Returns 0 with *out set,
+ * 1 when nothing matched, -1 on database failure.
+ */
+int	store_refresh_use(struct db *, struct arena *,
+	    const struct refresh_use *q, struct token_issued *out);
 
 struct token_row {
 	char		 kind;		/* 'a' or 'r' */
@@ -192,19 +249,6 @@ int	store_token_get(struct db *, struct arena *, const char *hash,
  */
 int	store_token_get_own(struct db *, struct arena *, const char *hash,
 	    const struct client_key *k, struct token_row *);
-
-/*
- * Use a refresh token in one statement: if k is its client (with that
- * secret digest and the refresh_token grant) and it is a live refresh
- * token whose scope covers want_scope (empty: the same), kill it when
- * rotating and issue the new access token (want_scope) and, when
- * rotating, the new refresh token (its scope) in its family. Returns 0
- * with *scope (of the new access token) and *id set, 1 when nothing
- * matched, -1 on database failure.
- */
-int	store_refresh_rotate(struct db *, struct arena *, const char *old_hash,
-	    const struct client_key *k, struct str want_scope, int rotate,
-	    const struct issue *is, struct str *scope, struct id_info *id);
 
 /* Revoke every token of a family. 0 or -1. */
 int	store_family_revoke(struct db *, long family_id);

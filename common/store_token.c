@@ -1,78 +1,10 @@
-/* store_token.c: authorization codes, access and refresh tokens, families */
+/* store_token.c: access and refresh tokens, their families, revocation */
 #include <stdio.h>
 #include <string.h>
 
 #include "store.h"
+#include "store_token.h"
 #include "store_util.h"
-
-/*
- * A code starts its family: the families row is made here, on the
- * authorization path, so that the redemption only marks and inserts.
- */
-static struct stmt code_insert = { "code_insert",
-	"WITH s AS (SELECT coalesce((SELECT created_at FROM sessions"
-	"   WHERE session_hash = $10::bytea), now()) AS at),"
-	" f AS (INSERT INTO families (id, client_id, user_id, auth_time)"
-	"   SELECT nextval('token_families'), $2, $3, s.at FROM s"
-	"   RETURNING id, auth_time)"
-	" INSERT INTO auth_codes (code_hash, family_id, client_id, user_id,"
-	" redirect_uri, scope, code_challenge, challenge_method, expires_at,"
-	" nonce, auth_time)"
-	" SELECT $1, f.id, $2, $3, $4, $5, $6, $7,"
-	" now() + $8::int * interval '1 second', $9, f.auth_time FROM f",
-	10, 0 };
-
-static struct stmt code_get = { "code_get",
-	"SELECT family_id, client_id, user_id, redirect_uri IS NOT NULL,"
-	" coalesce(redirect_uri, ''), scope, coalesce(code_challenge, ''),"
-	" coalesce(challenge_method, ''), expires_at > now(),"
-	" used_at IS NOT NULL FROM auth_codes WHERE code_hash = $1", 1, 0 };
-
-/*
- * The id_token columns after (scope, refresh) of a row with user_id,
- * nonce, auth_time and alg: the active key of alg only when the scope
- * has openid (one probe of the unique index signing_keys_active).
- */
-#define ID_INFO(t, scope) \
-	" user_id, coalesce(nonce, '')," \
-	" coalesce(extract(epoch FROM auth_time)::bigint, 0), alg," \
-	" extract(epoch FROM now())::bigint," \
-	" CASE WHEN 'openid' = ANY (string_to_array(" scope ", ' ')) THEN" \
-	"   coalesce((SELECT kid FROM signing_keys WHERE signing_keys.alg =" \
-	"   " t ".alg AND state = 'active'), '') ELSE '' END"
-
-/*
- * The whole redemption in one statement: the client must have this
- * secret digest ($10; NULL for a public client) and the grant; the code
- * is marked used only if it is unused, live, this client's, sent with
- * the same redirect URI and the right PKCE verifier ($4 plain, $5 its
- * S256); then the access token and, if the client may refresh, the
- * refresh token are issued. Otherwise nothing happens and no row comes
- * back.
- */
-static struct stmt code_redeem = { "code_redeem",
-	"WITH c AS (UPDATE auth_codes SET used_at = now() FROM clients k"
-	"   WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()"
-	"   AND client_id = $2 AND k.id = $2"
-	"   AND k.grants @> '{authorization_code}'"
-	"   AND (k.secret_hash = $10::bytea"
-	"     OR (k.secret_hash IS NULL AND $10::bytea IS NULL))"
-	"   AND (redirect_uri IS NULL OR redirect_uri = $3::text)"
-	"   AND ((code_challenge IS NULL AND $4::text IS NULL)"
-	"     OR (challenge_method = 'plain' AND code_challenge = $4::text)"
-	"     OR (challenge_method = 'S256' AND code_challenge = $5::text))"
-	"   RETURNING family_id, client_id, user_id, scope,"
-	"   'refresh_token' = ANY (k.grants) AND $7::bytea IS NOT NULL"
-	"   AS refresh, nonce, auth_time, k.id_token_alg AS alg),"
-	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
-	"   user_id, scope, expires_at)"
-	"   SELECT $6::bytea, 'a', family_id, client_id, user_id, scope,"
-	"   now() + $8::int * interval '1 second' FROM c),"
-	" r AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
-	"   user_id, scope, expires_at)"
-	"   SELECT $7::bytea, 'r', family_id, client_id, user_id, scope,"
-	"   now() + $9::int * interval '1 second' FROM c WHERE refresh)"
-	" SELECT scope, refresh," ID_INFO("c", "scope") " FROM c", 10, 0 };
 
 static struct stmt token_issue = { "token_issue",
 	"WITH f AS (SELECT nextval('token_families') AS id),"
@@ -154,13 +86,28 @@ static struct stmt token_get_own = { "token_get_own",
  * refresh token of this client whose scope covers the requested one
  * ($5, NULL: the same); it is killed when rotating ($6), and the new
  * access token (narrower scope) and refresh token (same scope) are
- * issued in its family. No row back: nothing happened.
+ * issued in its family. No row back: nothing happened, and
+ * token_grant.c's slow path finds out why, in this order:
+ *
+ *   SQL condition                         C that explains it     error, QQ
+ *   k.id = $2, CLIENT_KEY_OK(k, $9)       client_authenticate()  invalid_client
+ *   k.grants @> '{refresh_token}'         token_grant_allowed()  unauthorized_client 100031
+ *   token_hash = $1, kind = 'r',
+ *   tokens.client_id = $2                 refresh_failure()      invalid_grant 100036
+ *   tokens.revoked_at, f.revoked_at NULL  refresh_failure(): revoked, not
+ *                                         rotated                invalid_grant 100036
+ *   expires_at > now()                    refresh_failure()      invalid_grant 100037
+ *   $5 within scope                       refresh_failure()      invalid_scope 100030
+ *   (a rotated token came back, or
+ *   another use won the race)             refresh_failure(): replay invalid_grant 100036
+ *
+ * The token's length (over 256) and the form of scope are checked in C
+ * before either path (grant_refresh()).
  */
 #define REFRESH_OK \
 	"   token_hash = $1 AND kind = 'r' AND tokens.revoked_at IS NULL" \
 	"   AND expires_at > now() AND tokens.client_id = $2 AND k.id = $2" \
-	"   AND k.grants @> '{refresh_token}' AND (k.secret_hash = $9::bytea" \
-	"     OR (k.secret_hash IS NULL AND $9::bytea IS NULL))" \
+	"   AND k.grants @> '{refresh_token}' AND" CLIENT_KEY_OK("k", "9") \
 	"   AND f.id = tokens.family_id AND f.revoked_at IS NULL" \
 	"   AND ($5::text IS NULL OR string_to_array($5::text, ' ')" \
 	"     <@ string_to_array(scope, ' '))"
@@ -195,7 +142,16 @@ static struct stmt refresh_keep = { "refresh_keep",
 /*
  * client_credentials in one statement: a confidential client with this
  * secret digest and the grant, a requested scope ($3, NULL: all of the
- * client's) within its scopes; then the token, in a new family.
+ * client's) within its scopes; then the token, in a new family. No row
+ * back: the slow path (grant_client_credentials()) explains it:
+ *
+ *   SQL condition                         C that explains it     error, QQ
+ *   id = $1, secret_hash = $2 (a public
+ *   client never matches)                 client_authenticate()  invalid_client
+ *   grants @> '{client_credentials}'      token_grant_allowed()  unauthorized_client 100031
+ *   $3 within scopes                      requested_scope()      invalid_scope 100030
+ *   status <> 'suspended'                 grant_client_credentials(): the
+ *                                         same statement again   unauthorized_client 100031
  */
 static struct stmt cc_issue = { "cc_issue",
 	"WITH k AS (SELECT scopes FROM clients WHERE id = $1"
@@ -208,10 +164,6 @@ static struct stmt cc_issue = { "cc_issue",
 	"   coalesce($3::text, array_to_string(k.scopes, ' ')),"
 	"   now() + $5::int * interval '1 second' FROM k RETURNING scope)"
 	" SELECT scope, false FROM a", 5, 0 };
-
-static struct stmt code_burn = { "code_burn",
-	"UPDATE auth_codes SET used_at = now()"
-	" WHERE code_hash = $1 AND used_at IS NULL", 1, 0 };
 
 static struct stmt family_revoke = { "family_revoke",
 	"UPDATE families SET revoked_at = now()"
@@ -232,77 +184,9 @@ static struct stmt grant_revoke = { "grant_revoke",
 	" UPDATE families SET revoked_at = now() WHERE user_id = $1"
 	" AND client_id = $2 AND revoked_at IS NULL AND" SYNC_APPLY, 2, 0 };
 
-static const char *
-opt(struct arena *a, struct str s)
-{
-	return s.n ? str_dup(a, s) : NULL;
-}
-
 int
-store_code_insert(struct db *db, const char *code_hash, struct str client_id,
-    long user_id, struct str redirect_uri, struct str scope,
-    struct str challenge, struct str method, long ttl, struct str nonce,
-    const char *session_hash)
-{
-	struct arena	 a = { 0 };
-	char		 uid[24], sttl[24];
-	const char	*params[10];
-	int		 rc;
-
-	snprintf(uid, sizeof(uid), "%ld", user_id);
-	snprintf(sttl, sizeof(sttl), "%ld", ttl);
-	params[0] = code_hash;
-	params[1] = str_dup(&a, client_id);
-	params[2] = uid;
-	params[3] = opt(&a, redirect_uri);
-	params[4] = str_dup(&a, scope);
-	params[5] = opt(&a, challenge);
-	params[6] = opt(&a, method);
-	params[7] = sttl;
-	params[8] = opt(&a, nonce);
-	params[9] = session_hash;
-	rc = store_run(db, &code_insert, params);
-	arena_free(&a);
-	return rc;
-}
-
-int
-store_code_get(struct db *db, struct arena *a, const char *code_hash,
-    struct code_row *c)
-{
-	const char	*params[1] = { code_hash };
-	PGresult	*res;
-	int		 rc = 1;
-
-	if ((res = db_exec(db, &code_get, params)) == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		c->family_id = store_long(res, 0, 0);
-		c->client_id = store_cell(a, res, 0, 1);
-		c->user_id = store_long(res, 0, 2);
-		c->had_redirect_uri = store_bool(res, 0, 3);
-		c->redirect_uri = store_cell(a, res, 0, 4);
-		c->scope = store_cell(a, res, 0, 5);
-		c->challenge = store_cell(a, res, 0, 6);
-		c->method = store_cell(a, res, 0, 7);
-		c->live = store_bool(res, 0, 8);
-		c->used = store_bool(res, 0, 9);
-		rc = 0;
-	}
-	PQclear(res);
-	return rc;
-}
-
-/*
- * Run a statement that issues an access token and returns a row (scope,
- * whether a refresh token was issued too, and with id the ID_INFO
- * columns) if it did: 0 with *scope, *refresh and *id set, 1 no row
- * (nothing happened).
- */
-static int
-issued(struct db *db, struct arena *a, struct stmt *s,
-    const char *const *params, struct str *scope, int *refresh,
-    struct id_info *id)
+store_token_issued(struct db *db, struct arena *a, struct stmt *s,
+    const char *const *params, int with_id, struct token_issued *out)
 {
 	PGresult	*res;
 	int		 rc = 1;
@@ -310,15 +194,15 @@ issued(struct db *db, struct arena *a, struct stmt *s,
 	if ((res = db_exec(db, s, params)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		*scope = store_cell(a, res, 0, 0);
-		*refresh = store_bool(res, 0, 1);
-		if (id != NULL) {
-			id->user_id = store_long(res, 0, 2);
-			id->nonce = store_cell(a, res, 0, 3);
-			id->auth_time = store_long(res, 0, 4);
-			id->alg = store_cell(a, res, 0, 5);
-			id->now = store_long(res, 0, 6);
-			id->kid = store_cell(a, res, 0, 7);
+		out->scope = store_cell(a, res, 0, 0);
+		out->refresh = store_bool(res, 0, 1);
+		if (with_id) {
+			out->id.user_id = store_long(res, 0, 2);
+			out->id.nonce = store_cell(a, res, 0, 3);
+			out->id.auth_time = store_long(res, 0, 4);
+			out->id.alg = store_cell(a, res, 0, 5);
+			out->id.now = store_long(res, 0, 6);
+			out->id.kid = store_cell(a, res, 0, 7);
 		}
 		rc = 0;
 	}
@@ -327,63 +211,38 @@ issued(struct db *db, struct arena *a, struct stmt *s,
 }
 
 int
-store_code_redeem(struct db *db, struct arena *a, const char *code_hash,
-    const struct client_key *k, struct str redirect_uri, struct str verifier,
-    struct str verifier_s256, const struct issue *is, struct str *scope,
-    int *refresh, struct id_info *id)
-{
-	char		 at[24], rt[24];
-	const char	*params[10];
-
-	params[0] = code_hash;
-	params[1] = str_dup(a, k->id);
-	params[2] = opt(a, redirect_uri);
-	params[3] = opt(a, verifier);
-	params[4] = opt(a, verifier_s256);
-	params[5] = is->access_hash;
-	params[6] = is->refresh_hash;
-	params[7] = store_num(at, sizeof(at), is->access_ttl);
-	params[8] = store_num(rt, sizeof(rt), is->refresh_ttl);
-	params[9] = k->secret_hash;
-	return issued(db, a, &code_redeem, params, scope, refresh, id);
-}
-
-int
 store_cc_issue(struct db *db, struct arena *a, const struct client_key *k,
-    struct str want_scope, const struct issue *is, struct str *scope)
+    struct str want_scope, const struct token_digests *d,
+    struct token_issued *out)
 {
 	char		 at[24];
 	const char	*params[5];
-	int		 refresh;
 
 	params[0] = str_dup(a, k->id);
 	params[1] = k->secret_hash;
-	params[2] = opt(a, want_scope);
-	params[3] = is->access_hash;
-	params[4] = store_num(at, sizeof(at), is->access_ttl);
-	return issued(db, a, &cc_issue, params, scope, &refresh, NULL);
+	params[2] = store_opt(a, want_scope);
+	params[3] = d->access_hash;
+	params[4] = store_num(at, sizeof(at), d->access_ttl);
+	return store_token_issued(db, a, &cc_issue, params, 0, out);
 }
 
 int
 store_token_issue(struct db *db, struct str client_id, long user_id,
-    const struct issue *is)
+    const struct token_digests *d)
 {
 	struct arena	 a = { 0 };
 	char		 uid[24], at[24], rt[24];
 	const char	*params[8];
 	int		 rc;
 
-	snprintf(uid, sizeof(uid), "%ld", user_id);
-	snprintf(at, sizeof(at), "%ld", is->access_ttl);
-	snprintf(rt, sizeof(rt), "%ld", is->refresh_ttl);
-	params[0] = is->access_hash;
-	params[1] = is->refresh_hash;
+	params[0] = d->access_hash;
+	params[1] = d->refresh_hash;
 	params[2] = str_dup(&a, client_id);
-	params[3] = user_id > 0 ? uid : NULL;
-	params[4] = at;
-	params[5] = rt;
-	params[6] = str_dup(&a, is->scope);
-	params[7] = str_dup(&a, is->refresh_scope);
+	params[3] = user_id > 0 ? store_num(uid, sizeof(uid), user_id) : NULL;
+	params[4] = store_num(at, sizeof(at), d->access_ttl);
+	params[5] = store_num(rt, sizeof(rt), d->refresh_ttl);
+	params[6] = str_dup(&a, d->scope);
+	params[7] = str_dup(&a, d->refresh_scope);
 	rc = store_run(db, &token_issue, params);
 	arena_free(&a);
 	return rc;
@@ -449,33 +308,23 @@ store_token_get_own(struct db *db, struct arena *a, const char *hash,
 }
 
 int
-store_refresh_rotate(struct db *db, struct arena *a, const char *old_hash,
-    const struct client_key *k, struct str want_scope, int rotate,
-    const struct issue *is, struct str *scope, struct id_info *id)
+store_refresh_use(struct db *db, struct arena *a, const struct refresh_use *q,
+    struct token_issued *out)
 {
 	char		 at[24], rt[24];
 	const char	*params[9];
-	int		 refresh;
 
-	params[0] = old_hash;
-	params[1] = str_dup(a, k->id);
-	params[2] = is->access_hash;
-	params[3] = rotate ? is->refresh_hash : NULL;
-	params[4] = opt(a, want_scope);
-	params[5] = rotate ? "true" : "false";
-	params[6] = store_num(at, sizeof(at), is->access_ttl);
-	params[7] = store_num(rt, sizeof(rt), is->refresh_ttl);
-	params[8] = k->secret_hash;
-	return issued(db, a, rotate ? &refresh_rotate : &refresh_keep, params,
-	    scope, &refresh, id);
-}
-
-int
-store_code_burn(struct db *db, const char *code_hash)
-{
-	const char	*params[1] = { code_hash };
-
-	return store_run(db, &code_burn, params);
+	params[0] = q->token_hash;
+	params[1] = str_dup(a, q->client.id);
+	params[2] = q->tokens.access_hash;
+	params[3] = q->rotate ? q->tokens.refresh_hash : NULL;
+	params[4] = store_opt(a, q->scope);
+	params[5] = q->rotate ? "true" : "false";
+	params[6] = store_num(at, sizeof(at), q->tokens.access_ttl);
+	params[7] = store_num(rt, sizeof(rt), q->tokens.refresh_ttl);
+	params[8] = q->client.secret_hash;
+	return store_token_issued(db, a, q->rotate ? &refresh_rotate :
+	    &refresh_keep, params, 1, out);
 }
 
 int

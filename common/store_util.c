@@ -39,6 +39,12 @@ store_bool(PGresult *res, int row, int col)
 	return PQgetvalue(res, row, col)[0] == 't';
 }
 
+const char *
+store_opt(struct arena *a, struct str s)
+{
+	return s.n ? str_dup(a, s) : NULL;
+}
+
 char *
 store_num(char *buf, size_t n, long v)
 {

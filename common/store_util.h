@@ -17,6 +17,9 @@ long		store_long(PGresult *, int row, int col);
 /* 1 if a boolean cell is true. */
 int		store_bool(PGresult *, int row, int col);
 
+/* A NUL-terminated copy of s in the arena, or NULL (SQL NULL) if empty. */
+const char	*store_opt(struct arena *, struct str s);
+
 /* The decimal text of v in buf (at least 24 bytes); returns buf. */
 char		*store_num(char *buf, size_t n, long v);
 
