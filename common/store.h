@@ -2,6 +2,13 @@
 #ifndef STORE_H
 #define STORE_H
 
+/*
+ * The contract of every function here: -1 is a database failure, with
+ * db->state saying which (DB_DOWN: retry later); the strings and rows
+ * handed back are copies in the arena passed in, the caller's for the
+ * request; nothing keeps a pointer to the arguments after it returns.
+ */
+
 #include "db.h"
 #include "scope.h"
 #include "str.h"
@@ -31,21 +38,25 @@ struct client {
 };
 
 /*
- * Load client id into *c, its redirect URIs too when with_uris is set.
- * Returns 0, 1 if there is no such client, -1 on a database failure
- * (db->state says which).
+ * Load client id into *c (arena strings), its redirect URIs too when
+ * with_uris is set. Returns 0, 1 if there is no such client, -1 on a
+ * database failure.
  */
 int	store_client_get(struct db *, struct arena *, struct str id,
 	    int with_uris, struct client *c);
 
-/* 1 if secret hashes to the client's stored digest (constant time). */
+/*
+ * 1 if store_digest(secret) is the client's stored digest (constant
+ * time), 0 otherwise (a public client: always 0). The digest is made in
+ * a.
+ */
 int	store_client_secret_ok(const struct client *, struct arena *,
 	    struct str secret);
 
 /*
- * Descriptions of the scopes in s, in s's order, for lang ("en" uses
- * description_en when set). A scope without a row keeps its name.
- * Returns 0 or -1.
+ * Descriptions of the scopes in s into desc[0 .. s->n - 1] (arena), in
+ * s's order, for lang ("en" uses description_en when set). A scope
+ * without a row keeps its name. Returns 0 or -1.
  */
 int	store_scope_describe(struct db *, struct arena *, const struct scopes *s,
 	    const char *lang, struct str *desc);
@@ -66,7 +77,7 @@ struct user {
 int	store_user_by_name(struct db *, struct arena *, struct str name,
 	    struct user *u);
 
-/* Replace a user's password hash. 0, or -1. */
+/* Replace a user's password hash (a PHC string). 0, or -1. */
 int	store_user_set_password(struct db *, long id, const char *phc);
 
 /* Who a client says it is: its id and the digest of the secret it sent. */
@@ -250,20 +261,26 @@ int	store_token_get(struct db *, struct arena *, const char *hash,
 int	store_token_get_own(struct db *, struct arena *, const char *hash,
 	    const struct client_key *k, struct token_row *);
 
-/* Revoke every token of a family. 0 or -1. */
+/* Revoke every token of a family (none: still 0). 0 or -1. */
 int	store_family_revoke(struct db *, long family_id);
 
-/* Revoke one token of this client (refresh: its whole family). 0 or -1. */
+/*
+ * Revoke one token of this client (refresh: its whole family); another
+ * client's token or none at all is left alone and still 0. 0 or -1.
+ */
 int	store_token_revoke(struct db *, const char *hash, struct str client_id);
 
-/* Revoke a user's tokens for a client and forget the consent. 0 or -1. */
+/*
+ * Revoke a user's tokens for a client and forget the consent (none:
+ * still 0). 0 or -1.
+ */
 int	store_grant_revoke(struct db *, long user_id, struct str client_id);
 
 /* Consents (store_consent.c). */
-/* Load the remembered scopes into s (arena). 0, 1 none, -1 failure. */
+/* Load the remembered scopes into s (arena). 0, 1 none (s empty), -1. */
 int	store_consent_get(struct db *, struct arena *, long user_id,
 	    struct str client_id, struct scopes *s);
-/* Remember exactly these scopes as the consent (the last approval). 0 or -1. */
+/* Remember exactly these scopes as the consent (the last approval): 0, -1. */
 int	store_consent_set(struct db *, long user_id, struct str client_id,
 	    struct str scope_space_separated);
 
@@ -272,20 +289,22 @@ struct grant_row {
 			granted_at, client_icon;
 };
 /*
- * A user's consents, newest first, at most max, scope descriptions in
- * lang. Returns the count or -1.
+ * A user's consents, newest first, at most max into rows (arena
+ * strings), scope descriptions in lang. Returns the count or -1.
  */
 long	store_consent_list(struct db *, struct arena *, long user_id,
 	    const char *lang, struct grant_row *rows, size_t max);
 
 /* Sessions and throttling (store_session.c). */
+/* Keep session hash (store_digest) of user_id for ttl seconds. 0 or -1. */
 int	store_session_create(struct db *, const char *hash, long user_id,
 	    long ttl);
-/* The user of a live session. 0 found, 1 absent, -1 failure. */
+/* The user of a live session into *u (arena). 0, 1 none or expired, -1. */
 int	store_session_user(struct db *, struct arena *, const char *hash,
 	    struct user *u);
+/* End one session (none: still 0). 0 or -1. */
 int	store_session_delete(struct db *, const char *hash);
-/* End every session of the user except keep_hash (may be NULL). */
+/* End every session of the user except keep_hash (may be NULL). 0 or -1. */
 int	store_session_delete_others(struct db *, long user_id,
 	    const char *keep_hash);
 
@@ -295,8 +314,9 @@ int	store_session_delete_others(struct db *, long user_id,
  */
 int	store_failures_count(struct db *, const char *key1, const char *key2,
 	    long window, long *n1, long *n2);
-/* Record a failure for key1 and key2 (may be NULL) in one statement. */
+/* Record a failure for key1 and key2 (may be NULL) in one statement: 0, -1. */
 int	store_failure_add(struct db *, const char *key1, const char *key2);
+/* Forget the failures of key (after a success). 0 or -1. */
 int	store_failures_clear(struct db *, const char *key);
 
 #endif

@@ -6,24 +6,6 @@
 #include "pkce.h"
 #include "token_grant.h"
 
-int
-token_param_need(struct ctx *c, const char *name, struct str *v,
-    int qq_missing, struct oerror *e)
-{
-	switch (req_param(&c->req, name, v)) {
-	case FORM_ONE:
-		return 0;
-	case FORM_DUP:
-		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
-		    "a parameter was given more than once");
-		return -1;
-	default:
-		OERR_SET(e, OERR_INVALID_REQUEST, qq_missing,
-		    "a required parameter is missing");
-		return -1;
-	}
-}
-
 /*
  * An optional single-valued parameter, in form_get's convention: 0 with
  * *v set (FORM_ONE), 1 absent with *v empty, -1 repeated with e set.
@@ -42,6 +24,18 @@ optional(struct ctx *c, const char *name, struct str *v, struct oerror *e)
 		*v = STR_NULL;
 		return 1;
 	}
+}
+
+int
+token_param_need(struct ctx *c, const char *name, struct str *v,
+    int qq_missing, struct oerror *e)
+{
+	int	r = optional(c, name, v, e);
+
+	if (r == 1)
+		OERR_SET(e, OERR_INVALID_REQUEST, qq_missing,
+		    "a required parameter is missing");
+	return r ? -1 : 0;
 }
 
 /*
