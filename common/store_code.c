@@ -115,16 +115,18 @@ store_code_get(struct db *db, struct arena *a, const char *code_hash,
 	if ((res = db_exec(db, &code_get, params)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		row->family_id = store_long(res, 0, 0);
-		row->client_id = store_cell(a, res, 0, 1);
-		row->user_id = store_long(res, 0, 2);
-		row->had_redirect_uri = store_bool(res, 0, 3);
-		row->redirect_uri = store_cell(a, res, 0, 4);
-		row->scope = store_cell(a, res, 0, 5);
-		row->challenge = store_cell(a, res, 0, 6);
-		row->method = store_cell(a, res, 0, 7);
-		row->live = store_bool(res, 0, 8);
-		row->used = store_bool(res, 0, 9);
+		*row = (struct code_row){
+			.family_id = store_long(res, 0, 0),
+			.client_id = store_cell(a, res, 0, 1),
+			.user_id = store_long(res, 0, 2),
+			.had_redirect_uri = store_bool(res, 0, 3),
+			.redirect_uri = store_cell(a, res, 0, 4),
+			.scope = store_cell(a, res, 0, 5),
+			.challenge = store_cell(a, res, 0, 6),
+			.method = store_cell(a, res, 0, 7),
+			.live = store_bool(res, 0, 8),
+			.used = store_bool(res, 0, 9),
+		};
 		rc = 0;
 	}
 	PQclear(res);
