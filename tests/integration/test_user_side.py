@@ -151,3 +151,38 @@ def test_password_change_ends_other_sessions(server, app):
     r = a.login(a.authorize(auth_params(app[0], CB)), user,
                 password="brand-new-pass")
     assert r.status_code in (200, 303) and 'name="password"' not in r.text
+
+
+@pytest.mark.parametrize("where", ["authorize", "grants"])
+def test_login_form_same_rules_on_both_pages(server, app, where):
+    """authorize and /user/grants run one login flow (login.c): the same
+    answers to a form without its CSRF token, an empty username, a wrong
+    and a right password."""
+    user = make_user(server)
+
+    def page():
+        a = Agent(server)
+        if where == "grants":
+            return a, grants_page(a)
+        return a, a.authorize(auth_params(app[0], CB))
+
+    a, p = page()
+    r = a.submit(p, {"username": user.name, "password": user.password},
+                 drop=("csrf",))
+    assert r.status_code == 403 and 'name="password"' in r.text
+    a, p = page()
+    r = a.submit(p, {"username": "", "password": user.password})
+    assert r.status_code == 200 and 'role="alert"' in r.text
+    assert 'name="password"' in r.text
+    r = a.login(p, user, password="wrong password")
+    assert r.status_code == 200 and 'role="alert"' in r.text
+    # The form shown again posts the same request.
+    form = parse_form(r.text)
+    assert form.action == ("/user/grants" if where == "grants"
+                           else "/oauth2.0/authorize")
+    if where == "authorize":
+        assert ("client_id", app[0]) in hidden(form)
+    r = a.login(r, user)
+    assert r.status_code == 200 and 'role="alert"' not in r.text
+    assert ('name="old_password"' if where == "grants"
+            else 'name="grant_scope"') in r.text
