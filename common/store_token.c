@@ -63,7 +63,7 @@ static struct stmt token_get_user = { "token_get_user",
  */
 static struct stmt token_get_own = { "token_get_own",
 	TOKEN_COLS " ''," TOKEN_USER_COLS ", k.resource_server FROM tokens t"
-	" JOIN clients k ON k.id = $2 AND k.secret_hash = $3::bytea"
+	" JOIN clients k ON k.id = $2 AND" CLIENT_KEY_OK("k", "3")
 	" LEFT JOIN users u ON u.id = t.user_id" TOKEN_FAMILY
 	" WHERE t.token_hash = $1 AND (t.client_id = $2"
 	"   OR (k.resource_server AND t.kind = 'a'"
@@ -146,8 +146,8 @@ static struct stmt refresh_keep = { "refresh_keep",
  * back: the slow path (grant_client_credentials()) explains it:
  *
  *   SQL condition                         C that explains it     error, QQ
- *   id = $1, secret_hash = $2 (a public
- *   client never matches)                 client_authenticate()  invalid_client
+ *   id = $1, CLIENT_KEY_OK($2), a secret
+ *   sent (store_cc_issue)                 client_authenticate()  invalid_client
  *   grants @> '{client_credentials}'      token_grant_allowed()  unauthorized_client 100031
  *   $3 within scopes                      requested_scope()      invalid_scope 100030
  *   status <> 'suspended'                 grant_client_credentials(): the
@@ -155,7 +155,8 @@ static struct stmt refresh_keep = { "refresh_keep",
  */
 static struct stmt cc_issue = { "cc_issue",
 	"WITH k AS (SELECT scopes FROM clients WHERE id = $1"
-	"   AND secret_hash = $2::bytea AND grants @> '{client_credentials}'"
+	"   AND" CLIENT_KEY_OK("clients", "2")
+	"   AND grants @> '{client_credentials}'"
 	"   AND status <> 'suspended'"
 	"   AND ($3::text IS NULL OR string_to_array($3::text, ' ') <@ scopes)),"
 	" a AS (INSERT INTO tokens (token_hash, kind, family_id, client_id,"
@@ -218,6 +219,8 @@ store_cc_issue(struct db *db, struct arena *a, const struct client_key *k,
 	char		 at[24];
 	const char	*params[5];
 
+	if (k->secret_hash == NULL)	/* confidential clients only */
+		return 1;
 	params[0] = str_dup(a, k->id);
 	params[1] = k->secret_hash;
 	params[2] = store_opt(a, want_scope);
@@ -299,7 +302,7 @@ store_token_get_own(struct db *db, struct arena *a, const char *hash,
 {
 	const char	*params[3];
 
-	if (k->secret_hash == NULL)
+	if (k->secret_hash == NULL)	/* confidential clients only */
 		return 1;
 	params[0] = hash;
 	params[1] = str_dup(a, k->id);

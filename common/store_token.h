@@ -6,9 +6,11 @@
 #include "store.h"
 
 /*
- * The client key check of a one-statement grant: the client row k has
- * the secret digest $n (store_digest; both NULL for a public client).
- * Its C explanation is client_authenticate() in clientauth.c.
+ * The one SQL home of the client-secret check: the client row k has the
+ * secret digest $n (store_digest; both NULL for a public client, so the
+ * callers that want a confidential client pass no NULL). Its C twin is
+ * store_client_secret_ok(), which client_authenticate() uses to explain
+ * a failure; both compare the same store_digest text.
  */
 #define CLIENT_KEY_OK(k, n) \
 	" (" k ".secret_hash = $" n "::bytea" \

@@ -336,7 +336,7 @@ grant_client_credentials(struct ctx *c, const struct client_key *k,
 
 	if (cl == NULL) {
 		/* The first try: the statement checks client and scope. */
-		if (optional(c, "scope", &v, e) == -1 || k->secret_hash == NULL)
+		if (optional(c, "scope", &v, e) == -1)
 			return 1;
 		if (v.n) {
 			if (scope_parse(&s, v) || s.n == 0)
