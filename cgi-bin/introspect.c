@@ -5,6 +5,32 @@
 #include "json.h"
 #include "openid.h"
 
+/* The fields of an active token's answer (RFC 7662 §2.2). */
+static void
+active_fields(struct ctx *c, json_object *o, const struct token_row *t)
+{
+	char	sub[OPENID_LEN + 1];
+
+	json_object_object_add(o, "active", json_object_new_boolean(1));
+	json_object_object_add(o, "scope", json_str(t->scope));
+	json_object_object_add(o, "client_id", json_str(t->client_id));
+	json_object_object_add(o, "token_type", json_object_new_string(
+	    t->kind == 'a' ? "Bearer" : "refresh_token"));
+	json_object_object_add(o, "exp", json_object_new_int64(t->exp));
+	json_object_object_add(o, "iat", json_object_new_int64(t->iat));
+	json_object_object_add(o, "iss",
+	    json_object_new_string(c->cfg.issuer));
+	/* The user as the token's client knows them: its openid. */
+	if (t->user_id > 0 && openid_make(c->cfg.key, c->cfg.keylen,
+	    t->client_id, t->user_id, sub) == 0)
+		json_object_object_add(o, "sub",
+		    json_object_new_string(sub));
+	/* The login name only to a resource server, never to a site. */
+	if (t->user_id > 0 && t->by_resource_server)
+		json_object_object_add(o, "username",
+		    json_str(t->username));
+}
+
 static void
 introspect(struct ctx *c)
 {
@@ -16,7 +42,6 @@ introspect(struct ctx *c)
 	struct db		*r;
 	const char		*hash;
 	json_object		*o;
-	char			 sub[OPENID_LEN + 1];
 	int			 rc = 1;
 
 	if (token_request_begin(c, 0, NULL, &tok, &e) ||
@@ -49,28 +74,10 @@ introspect(struct ctx *c)
 	 * resource server about other clients' access tokens within its
 	 * scopes too (store_token_get_own decides which).
 	 */
-	if (rc != 0 || t.revoked || !t.live) {
+	if (rc != 0 || t.revoked || !t.live)
 		json_object_object_add(o, "active", json_object_new_boolean(0));
-	} else {
-		json_object_object_add(o, "active", json_object_new_boolean(1));
-		json_object_object_add(o, "scope", json_str(t.scope));
-		json_object_object_add(o, "client_id", json_str(t.client_id));
-		json_object_object_add(o, "token_type", json_object_new_string(
-		    t.kind == 'a' ? "Bearer" : "refresh_token"));
-		json_object_object_add(o, "exp", json_object_new_int64(t.exp));
-		json_object_object_add(o, "iat", json_object_new_int64(t.iat));
-		json_object_object_add(o, "iss",
-		    json_object_new_string(c->cfg.issuer));
-		/* The user as the token's client knows them: its openid. */
-		if (t.user_id > 0 && openid_make(c->cfg.key, c->cfg.keylen,
-		    t.client_id, t.user_id, sub) == 0)
-			json_object_object_add(o, "sub",
-			    json_object_new_string(sub));
-		/* The login name only to a resource server, never to a site. */
-		if (t.user_id > 0 && t.by_resource_server)
-			json_object_object_add(o, "username",
-			    json_str(t.username));
-	}
+	else
+		active_fields(c, o, &t);
 	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
 	json_object_put(o);
 	return;

@@ -5,40 +5,18 @@
 #include "json.h"
 #include "resource.h"
 
-int
-resource_token(struct ctx *c, unsigned with, struct token_row *t,
-    int *bearer, struct oerror *e)
+/*
+ * The access token q, live and unrevoked, into *t (with: the parts
+ * store_token_get adds): 0, or -1 with e set.
+ */
+static int
+token_lookup(struct ctx *c, struct str q, unsigned with, struct token_row *t,
+    struct oerror *e)
 {
-	struct str	 q, h = STR_NULL;
-	enum form_get	 g;
 	struct db	*r;
 	const char	*hash;
-	int		 hb = 1, rc;
+	int		 rc;
 
-	*bearer = 0;
-	g = req_param(&c->req, "access_token", &q);
-	if (c->req.nauthorization) {
-		hb = auth_bearer(c->req.authorization, &h);
-		if (hb == -1) {
-			*bearer = 1;
-			OERR_SET(e, OERR_INVALID_REQUEST, 100016,
-			    "malformed Bearer authorization header");
-			return -1;
-		}
-	}
-	if (g == FORM_DUP || (g == FORM_ONE && hb == 0)) {
-		*bearer = hb == 0;
-		OERR_SET(e, OERR_INVALID_REQUEST, 100016,
-		    "access token given more than once");
-		return -1;
-	}
-	if (hb == 0) {
-		*bearer = 1;
-		q = h;
-	} else if (g != FORM_ONE) {
-		OERR_SET(e, OERR_INVALID_REQUEST, 100007, "missing access_token");
-		return -1;
-	}
 	if (q.n > 512) {
 		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
 		    "access token check failed");
@@ -72,6 +50,41 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		return -1;
 	}
 	return 0;
+}
+
+int
+resource_token(struct ctx *c, unsigned with, struct token_row *t,
+    int *bearer, struct oerror *e)
+{
+	struct str	 q, h = STR_NULL;
+	enum form_get	 g;
+	int		 hb = 1;
+
+	*bearer = 0;
+	g = req_param(&c->req, "access_token", &q);
+	if (c->req.nauthorization) {
+		hb = auth_bearer(c->req.authorization, &h);
+		if (hb == -1) {
+			*bearer = 1;
+			OERR_SET(e, OERR_INVALID_REQUEST, 100016,
+			    "malformed Bearer authorization header");
+			return -1;
+		}
+	}
+	if (g == FORM_DUP || (g == FORM_ONE && hb == 0)) {
+		*bearer = hb == 0;
+		OERR_SET(e, OERR_INVALID_REQUEST, 100016,
+		    "access token given more than once");
+		return -1;
+	}
+	if (hb == 0) {
+		*bearer = 1;
+		q = h;
+	} else if (g != FORM_ONE) {
+		OERR_SET(e, OERR_INVALID_REQUEST, 100007, "missing access_token");
+		return -1;
+	}
+	return token_lookup(c, q, with, t, e);
 }
 
 void
