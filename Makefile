@@ -97,6 +97,7 @@ COMMON_OBJ_NAMES += cors.o
 COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += grant.o
 COMMON_OBJ_NAMES += authreq.o
+COMMON_OBJ_NAMES += consent.o
 COMMON_OBJ_NAMES += token_grant.o
 COMMON_OBJ_NAMES += migrate.o
 COMMON_OBJ_NAMES += console.o

@@ -4,6 +4,7 @@
 
 #include "answer.h"
 #include "authreq.h"
+#include "consent.h"
 #include "crypto.h"
 #include "fcgi_loop.h"
 #include "login.h"
@@ -81,37 +82,6 @@ login_form(struct ctx *c, const struct areq *r, struct login_form *f)
 	f->fill = login_fill;
 	f->arg = r;
 	f->db_failure = db_failure_page;
-}
-
-static void
-consent_page(struct ctx *c, const struct areq *r, const struct user *u,
-    const char *session_hash)
-{
-	struct tvars	*v = tvars_new(&c->a, NULL), *item;
-	struct str	 desc[SCOPE_MAX];
-	size_t		 i;
-
-	if (store_scope_describe(&c->db, &c->a, &r->scopes, c->lang, desc)) {
-		db_failure_page(c);
-		return;
-	}
-	tvars_setc(v, "action", "/oauth2.0/authorize");
-	tvars_set(v, "csrf", csrf_make(c, "consent", str_c(session_hash),
-	    authreq_fingerprint(c, r)));
-	tvars_set(v, "client_name", r->cl.name);
-	tvars_set(v, "client_website", r->cl.website);
-	tvars_set(v, "client_icon", r->icon);
-	tvars_set(v, "nickname", u->nickname.n ? u->nickname : u->username);
-	tvars_set(v, "avatar", u->avatar);
-	tvars_set(v, "username", u->username);
-	for (i = 0; i < r->scopes.n; i++) {
-		item = tvars_add_item(v, "scopes");
-		tvars_set(item, "name", r->scopes.v[i]);
-		tvars_set(item, "description", desc[i]);
-		tvars_setc(item, "checked", "1");
-	}
-	authreq_hidden(v, r);
-	page_render(c, 200, "consent", v);
 }
 
 /* Store the code, or the implicit flow's access token: 0 or -1. */
@@ -231,7 +201,8 @@ proceed(struct ctx *c, const struct areq *r, const struct user *u,
 		error_redirect(c, r, &e);
 		return;
 	}
-	consent_page(c, r, u, session_hash);
+	if (consent_page(c, r, u, session_hash))
+		db_failure_page(c);
 }
 
 static void
@@ -250,13 +221,12 @@ do_login(struct ctx *c, const struct areq *r)
 static void
 do_consent(struct ctx *c, const struct areq *r)
 {
-	struct str		 token, decision, s, scope;
-	struct scopes		 granted = { .n = 0 };
+	struct str		 decision, scope;
+	struct scopes		 granted;
 	struct login_form	 f;
 	struct oerror		 e;
 	struct user		 u;
 	const char		*hash;
-	size_t			 i, n;
 	int			 rc;
 
 	if ((rc = session_current(c, &u, &hash)) == -1) {
@@ -270,9 +240,7 @@ do_consent(struct ctx *c, const struct areq *r)
 	}
 	if (review_gate(c, r, &u))
 		return;
-	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-	    request_cross_site(c) ||
-	    !csrf_check(c, "consent", str_c(hash), authreq_fingerprint(c, r), token)) {
+	if (!consent_form_ok(c, r, hash)) {
 		error_page(c, 403, "access_denied",
 		    "The form expired or came from another site.");
 		return;
@@ -284,13 +252,7 @@ do_consent(struct ctx *c, const struct areq *r)
 		error_redirect(c, r, &e);
 		return;
 	}
-	/* The granted scope is what stayed checked, within the request. */
-	n = form_count(&c->req.params, "grant_scope");
-	for (i = 0; i < n && granted.n < SCOPE_MAX; i++) {
-		s = form_nth(&c->req.params, "grant_scope", i);
-		if (scope_has(&r->scopes, s) && !scope_has(&granted, s))
-			granted.v[granted.n++] = s;
-	}
+	consent_granted(c, r, &granted);
 	if (granted.n == 0) {
 		OERR_SET(&e, OERR_ACCESS_DENIED, 100030,
 		    "the user granted no scope");
