@@ -6,9 +6,11 @@
 #include "authreq.h"
 #include "consent.h"
 #include "crypto.h"
+#include "csrf.h"
 #include "fcgi_loop.h"
 #include "login.h"
 #include "oidcreq.h"
+#include "page.h"
 #include "session.h"
 
 /* 302 after GET, 303 after POST (never 307: RFC 9700 §4.12). */

@@ -2,12 +2,11 @@
 #include <string.h>
 
 #include "authreq.h"
-#include "clientauth.h"
+#include "csrf.h"
 #include "grant.h"
 #include "idtoken.h"
 #include "oidcreq.h"
 #include "pkce.h"
-#include "session.h"
 
 /* The parameters of an authorization request, in fingerprint order. */
 static const char *const request_params[] = {

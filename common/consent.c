@@ -1,5 +1,7 @@
 /* consent.c: the consent page of an authorization request and its answer */
 #include "consent.h"
+#include "csrf.h"
+#include "page.h"
 #include "session.h"
 
 int
@@ -39,7 +41,7 @@ consent_form_ok(struct ctx *c, const struct areq *r, const char *session_hash)
 	struct str	token;
 
 	return req_param(&c->req, "csrf", &token) == FORM_ONE &&
-	    !request_cross_site(c) && csrf_check(c, "consent",
+	    !csrf_cross_site(c) && csrf_check(c, "consent",
 	    str_c(session_hash), authreq_fingerprint(c, r), token);
 }
 

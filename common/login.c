@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "login.h"
+#include "page.h"
 #include "password.h"
 #include "session.h"
 
