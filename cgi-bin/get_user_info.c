@@ -75,8 +75,6 @@ get_user_info(struct ctx *c)
 	char			 want[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
-	if (cors_preflight(c))
-		return;
 	if (resource_begin(c, TOKEN_USER, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
@@ -129,8 +127,24 @@ fail:
 	reply_error(c, &e, bearer, jsonp, cb);
 }
 
+/* The loop's refusals (405, 413, 400): before the callback is known. */
+static void
+get_user_info_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0, 0, STR_NULL);
+}
+
+static const struct endpoint endpoint = {
+	.name = "get_user_info",
+	.methods = METHOD_GET | METHOD_POST,
+	.flags = EP_CORS,
+	.reply = REPLY_RESOURCE,
+	.handler = get_user_info,
+	.fail = get_user_info_fail,
+};
+
 int
 main(void)
 {
-	return fcgi_main("get_user_info", get_user_info);
+	return fcgi_main(&endpoint);
 }

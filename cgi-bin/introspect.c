@@ -75,11 +75,18 @@ introspect(struct ctx *c)
 	json_object_put(o);
 	return;
 fail:
-	oerror_reply_json(c, &e, "POST");
+	oerror_reply_json(c, &e);
 }
+
+static const struct endpoint endpoint = {
+	.name = "introspect",
+	.methods = METHOD_POST,
+	.reply = REPLY_OAUTH,
+	.handler = introspect,
+};
 
 int
 main(void)
 {
-	return fcgi_main("introspect", introspect);
+	return fcgi_main(&endpoint);
 }

@@ -43,8 +43,6 @@ me(struct ctx *c)
 	char			 id[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0, union_id;
 
-	if (cors_preflight(c))
-		return;
 	/* The client's owner is read only for a unionid. */
 	union_id = req_param(&c->req, "unionid", &v) == FORM_ONE &&
 	    str_eq_c(v, "1");
@@ -81,8 +79,24 @@ fail:
 	reply_error(c, &e, bearer, jsonp, cb);
 }
 
+/* The loop's refusals (405, 413, 400): before the callback is known. */
+static void
+me_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0, 0, STR_NULL);
+}
+
+static const struct endpoint endpoint = {
+	.name = "me",
+	.methods = METHOD_GET | METHOD_POST,
+	.flags = EP_CORS,
+	.reply = REPLY_RESOURCE,
+	.handler = me,
+	.fail = me_fail,
+};
+
 int
 main(void)
 {
-	return fcgi_main("me", me);
+	return fcgi_main(&endpoint);
 }

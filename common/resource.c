@@ -117,8 +117,6 @@ resource_error_status(struct ctx *c, const struct oerror *e, int bearer)
 {
 	switch (e->code) {
 	case OERR_METHOD_NOT_ALLOWED:
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		/* FALLTHROUGH */
 	case OERR_TEMPORARILY_UNAVAILABLE:
 	case OERR_SERVER_ERROR:
 	case OERR_TOO_LARGE:
@@ -138,19 +136,6 @@ resource_begin(struct ctx *c, unsigned with, struct token_row *t,
     int *bearer, int *jsonp, struct str *cb, struct oerror *e)
 {
 	*bearer = *jsonp = 0;
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		OERR_SET(e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		return -1;
-	}
-	if (c->req.err == REQ_TOO_LARGE) {
-		OERR_SET(e, OERR_TOO_LARGE, 0, NULL);
-		return -1;
-	}
-	if (c->req.err != REQ_OK) {
-		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
-		    "malformed request parameters");
-		return -1;
-	}
 	if (resource_callback(c, jsonp, cb, e)) {
 		c->req.err = REQ_BAD_ENCODING;	/* a 400, not QQ's 200 */
 		return -1;
