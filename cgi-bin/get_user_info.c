@@ -1,5 +1,4 @@
 /* get_user_info.c: GET|POST /user/get_user_info: QQ's profile API */
-#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -17,6 +16,13 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
 	resp_json(&c->resp, status, o,
 	    jsonp ? RESP_JSONP_NAMED : RESP_JSON, cb);
 	json_object_put(o);
+}
+
+/* The loop's refusals (405, 413, 400): before the callback is known. */
+static void
+get_user_info_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0, 0, STR_NULL);
 }
 
 static void
@@ -117,21 +123,12 @@ get_user_info(struct ctx *c)
 	add(o, "nickname", t.nickname);
 	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
 	add_pictures(c, o, t.avatar);
-	cors_answer(c, t.client_id);
 	resp_json(&c->resp, 200, o, jsonp ? RESP_JSONP_NAMED : RESP_JSON,
 	    cb);
 	json_object_put(o);
 	return;
 fail:
-	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
-}
-
-/* The loop's refusals (405, 413, 400): before the callback is known. */
-static void
-get_user_info_fail(struct ctx *c, const struct oerror *e)
-{
-	reply_error(c, e, 0, 0, STR_NULL);
 }
 
 static const struct endpoint endpoint = {

@@ -1,5 +1,4 @@
 /* me.c: GET /oauth2.0/me: the openid of an access token, QQ's JSONP */
-#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -31,6 +30,13 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
 	    json_object_new_string(oerr_desc(e)));
 	reply(c, o, status, jsonp, cb);
 	json_object_put(o);
+}
+
+/* The loop's refusals (405, 413, 400): before the callback is known. */
+static void
+me_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0, 0, STR_NULL);
 }
 
 static void
@@ -70,20 +76,11 @@ me(struct ctx *c)
 	if (union_id && unionid_make(c->cfg.key, c->cfg.keylen, t.owner,
 	    t.user_id, id) == 0)
 		json_object_object_add(o, "unionid", json_object_new_string(id));
-	cors_answer(c, t.client_id);
 	reply(c, o, 200, jsonp, cb);
 	json_object_put(o);
 	return;
 fail:
-	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
-}
-
-/* The loop's refusals (405, 413, 400): before the callback is known. */
-static void
-me_fail(struct ctx *c, const struct oerror *e)
-{
-	reply_error(c, e, 0, 0, STR_NULL);
 }
 
 static const struct endpoint endpoint = {

@@ -20,8 +20,10 @@ int	resource_token(struct ctx *, unsigned with, struct token_row *t,
 /*
  * The common start of a resource request, after the loop took its
  * method and parameters: a valid callback name if any (JSONP then), and
- * a live access token. Returns 0 with *t, *bearer, *jsonp and *cb set,
- * or -1 with e set (and *bearer, *jsonp as far as known).
+ * a live access token, and the CORS headers for the token's client (or
+ * the one the request names: cors_answer). *t must start zeroed. Returns
+ * 0 with *t, *bearer, *jsonp and *cb set, or -1 with e set (and *bearer,
+ * *jsonp as far as known).
  */
 int	resource_begin(struct ctx *, unsigned with, struct token_row *t,
 	    int *bearer, int *jsonp, struct str *cb, struct oerror *e);
