@@ -28,10 +28,11 @@ enum reply {
 	REPLY__COUNT
 };
 
-#define EP_CORS		0x01	/* CORS preflight, and CORS on refusals */
-#define EP_QQ_GET	0x02	/* GET as well when qq_compat is on */
-#define EP_KEYLESS	0x04	/* the web installer: no key is no error */
-#define EP_NO_PARAMS	0x08	/* reads no parameters: bad ones do no harm */
+/* Flags of an endpoint. */
+#define EP_CORS		0x01	/* answers CORS preflights */
+#define EP_QQ_GET	0x02	/* GET too when qq_compat is on */
+#define EP_KEYLESS	0x04	/* runs before a key exists */
+#define EP_NO_PARAMS	0x08	/* reads none: bad ones do no harm */
 
 /*
  * What a program is, in one place: the loop answers a method outside

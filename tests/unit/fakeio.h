@@ -16,7 +16,7 @@ struct fakeio {
 	const char *const	*env;
 	const char		*body;
 	size_t			 bodylen;
-	size_t			 off;		/* body bytes read so far */
+	size_t			 off;		/* bytes read */
 	size_t			 chunk;
 	int			 fail_write;
 	struct strbuf		 out;

@@ -10,7 +10,7 @@
 #define FORM_TYPE	"CONTENT_TYPE=application/x-www-form-urlencoded"
 
 static int		handled;	/* handler calls */
-static struct oerror	failed;		/* what the last fail hook got */
+static struct oerror	failed;		/* the hook's last */
 
 static void
 handler(struct ctx *c)

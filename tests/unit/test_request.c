@@ -147,7 +147,7 @@ test_bodies(void **state)
 		const char	*query;
 		const char	*body;
 		enum req_err	 err;
-		size_t		 read;	/* body bytes taken from the input */
+		size_t		 read;	/* body bytes taken */
 		size_t		 nparams;
 	} cases[] = {
 		{ "REQUEST_METHOD=POST", FORM_TYPE, "CONTENT_LENGTH=3", NULL,
