@@ -5,11 +5,12 @@
 #include "json.h"
 #include "openid.h"
 
-/* The fields of an active token's answer (RFC 7662 §2.2). */
-static void
-active_fields(struct ctx *c, json_object *o, const struct token_row *t)
+/* The answer about a live token (RFC 7662 §2.2). Caller owns it. */
+static json_object *
+active(struct ctx *c, const struct token_row *t)
 {
-	char	sub[OPENID_LEN + 1];
+	json_object	*o = json_object_new_object();
+	char		 sub[OPENID_LEN + 1];
 
 	json_object_object_add(o, "active", json_object_new_boolean(1));
 	json_object_object_add(o, "scope", json_str(t->scope));
@@ -23,12 +24,11 @@ active_fields(struct ctx *c, json_object *o, const struct token_row *t)
 	/* The user as the token's client knows them: its openid. */
 	if (t->user_id > 0 && openid_make(c->cfg.key, c->cfg.keylen,
 	    t->client_id, t->user_id, sub) == 0)
-		json_object_object_add(o, "sub",
-		    json_object_new_string(sub));
+		json_object_object_add(o, "sub", json_object_new_string(sub));
 	/* The login name only to a resource server, never to a site. */
 	if (t->user_id > 0 && t->by_resource_server)
-		json_object_object_add(o, "username",
-		    json_str(t->username));
+		json_object_object_add(o, "username", json_str(t->username));
+	return o;
 }
 
 static void
@@ -68,25 +68,32 @@ introspect(struct ctx *c)
 	}
 	if (rc != 0 && client_authenticate(c, 0, &cl, &e))
 		goto fail;
-	o = json_object_new_object();
 	/*
 	 * A client learns only about its own live tokens (RFC 7662 §2.2), a
 	 * resource server about other clients' access tokens within its
 	 * scopes too (store_token_get_own decides which).
 	 */
-	if (rc != 0 || t.revoked || !t.live)
+	if (rc != 0 || t.revoked || !t.live) {
+		o = json_object_new_object();
 		json_object_object_add(o, "active", json_object_new_boolean(0));
-	else
-		active_fields(c, o, &t);
+	} else
+		o = active(c, &t);
 	resp_json(&c->resp, 200, o, RESP_JSON, STR_NULL);
 	json_object_put(o);
 	return;
 fail:
-	oerror_reply_json(c, &e, "POST");
+	oerror_reply_json(c, &e);
 }
+
+static const struct endpoint endpoint = {
+	.name = "introspect",
+	.methods = METHOD_POST,
+	.reply = REPLY_OAUTH,
+	.handler = introspect,
+};
 
 int
 main(void)
 {
-	return fcgi_main("introspect", introspect);
+	return fcgi_main(&endpoint);
 }

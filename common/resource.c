@@ -1,54 +1,28 @@
 /* resource.c: access-token checks shared by /oauth2.0/me and /user/get_user_info */
+#include "cors.h"
 #include "crypto.h"
 #include "header.h"
 #include "json.h"
 #include "resource.h"
 
 /*
- * The access token q, live and unrevoked, into *t (with: the parts
- * store_token_get adds): 0, or -1 with e set.
+ * The row of the token whose digest is hash: from the replica when one
+ * answers, else (also when it does not know a token younger than its
+ * copy) from the primary. store_token_get's return.
  */
 static int
-token_lookup(struct ctx *c, struct str q, unsigned with, struct token_row *t,
-    struct oerror *e)
+lookup(struct ctx *c, const char *hash, unsigned with, struct token_row *t)
 {
 	struct db	*r;
-	const char	*hash;
-	int		 rc;
+	int		 rc = 1;
 
-	if (q.n > 512) {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
-		    "access token check failed");
-		return -1;
-	}
-	hash = store_digest(&c->a, q);
-	rc = 1;
 	if ((r = fcgi_replica(c)) != NULL) {
 		rc = store_token_get(r, &c->a, hash, with, t);
 		fcgi_replica_done(c, rc);
 	}
-	/* No replica, or it failed, or the token is younger than its copy. */
 	if (rc != 0)
 		rc = store_token_get(&c->db, &c->a, hash, with, t);
-	if (rc == -1) {
-		oerror_from_db(c, e);
-		return -1;
-	}
-	if (rc == 1 || t->kind != 'a') {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
-		    "access token check failed");
-		return -1;
-	}
-	if (t->revoked) {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100015,
-		    "access token revoked");
-		return -1;
-	}
-	if (!t->live) {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100014, "access token expired");
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int
@@ -57,7 +31,7 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 {
 	struct str	 q, h = STR_NULL;
 	enum form_get	 g;
-	int		 hb = 1;
+	int		 hb = 1, rc;
 
 	*bearer = 0;
 	g = req_param(&c->req, "access_token", &q);
@@ -83,7 +57,31 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		OERR_SET(e, OERR_INVALID_REQUEST, 100007, "missing access_token");
 		return -1;
 	}
-	return token_lookup(c, q, with, t, e);
+	if (q.n > 512) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
+		    "access token check failed");
+		return -1;
+	}
+	rc = lookup(c, store_digest(&c->a, q), with, t);
+	if (rc == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1 || t->kind != 'a') {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
+		    "access token check failed");
+		return -1;
+	}
+	if (t->revoked) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100015,
+		    "access token revoked");
+		return -1;
+	}
+	if (!t->live) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100014, "access token expired");
+		return -1;
+	}
+	return 0;
 }
 
 /* Add "WWW-Authenticate: Bearer …" for e (RFC 6750 §3). */
@@ -130,8 +128,6 @@ resource_error_status(struct ctx *c, const struct oerror *e, int bearer)
 {
 	switch (e->code) {
 	case OERR_METHOD_NOT_ALLOWED:
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		/* FALLTHROUGH */
 	case OERR_TEMPORARILY_UNAVAILABLE:
 	case OERR_SERVER_ERROR:
 	case OERR_TOO_LARGE:
@@ -150,23 +146,14 @@ int
 resource_begin(struct ctx *c, unsigned with, struct token_row *t,
     int *bearer, int *jsonp, struct str *cb, struct oerror *e)
 {
+	int	rc = -1;
+
 	*bearer = *jsonp = 0;
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		OERR_SET(e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		return -1;
-	}
-	if (c->req.err == REQ_TOO_LARGE) {
-		OERR_SET(e, OERR_TOO_LARGE, 0, NULL);
-		return -1;
-	}
-	if (c->req.err != REQ_OK) {
-		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
-		    "malformed request parameters");
-		return -1;
-	}
-	if (resource_callback(c, jsonp, cb, e)) {
+	if (resource_callback(c, jsonp, cb, e))
 		c->req.err = REQ_BAD_ENCODING;	/* a 400, not QQ's 200 */
-		return -1;
-	}
-	return resource_token(c, with, t, bearer, e);
+	else
+		rc = resource_token(c, with, t, bearer, e);
+	/* The SDK's page reads the answer when the token's client is its. */
+	cors_answer(c, t->client_id);
+	return rc;
 }
