@@ -1,17 +1,16 @@
 /* authorize.c: /oauth2.0/authorize: login, consent, code or token redirect */
 #include <stdio.h>
-#include <string.h>
 
 #include "answer.h"
 #include "authreq.h"
 #include "consent.h"
 #include "crypto.h"
-#include "csrf.h"
 #include "fcgi_loop.h"
 #include "login.h"
 #include "oidcreq.h"
 #include "page.h"
 #include "session.h"
+#include "token_grant.h"
 
 /* 302 after GET, 303 after POST (never 307: RFC 9700 §4.12). */
 static int
@@ -86,21 +85,27 @@ login_form(struct ctx *c, const struct areq *r, struct login_form *f)
 	f->db_failure = db_failure_page;
 }
 
-/* Store the code, or the implicit flow's access token: 0 or -1. */
+/* The implicit flow's access token (RFC 6749 §4.2.2), stored: 0 or -1. */
 static int
-store_grant(struct ctx *c, const struct areq *r, const struct user *u,
-    struct str scope, const char *session_hash, const char *hash)
+implicit_token(struct ctx *c, const struct areq *r, const struct user *u,
+    struct str scope, struct token_reply *t)
 {
 	struct token_digests	d = { 0 };
+
+	token_mint(c, 0, t, &d);
+	d.scope = d.refresh_scope = scope;
+	return store_token_issue(&c->db, r->cl.id, u->id, &d);
+}
+
+/* A fresh authorization code (RFC 6749 §4.1.2), stored: 0 or -1. */
+static int
+code_issue(struct ctx *c, const struct areq *r, const struct user *u,
+    struct str scope, const char *session_hash, struct str *code)
+{
 	struct code_grant	g = { 0 };
 
-	if (r->implicit) {
-		d.access_hash = hash;
-		d.access_ttl = c->cfg.access_token_ttl;
-		d.scope = d.refresh_scope = scope;
-		return store_token_issue(&c->db, r->cl.id, u->id, &d);
-	}
-	g.code_hash = hash;
+	*code = crypto_token(&c->a);
+	g.code_hash = store_digest(&c->a, *code);
 	g.client_id = r->cl.id;
 	g.user_id = u->id;
 	g.redirect_uri = authreq_given(r, "redirect_uri");
@@ -118,26 +123,26 @@ static void
 grant(struct ctx *c, const struct areq *r, const struct user *u,
     struct str scope, const char *session_hash)
 {
-	struct answer	 ans;
-	struct str	 tok = crypto_token(&c->a);
+	struct answer		ans;
+	struct token_reply	t = { 0 };
+	struct str		code;
+	char			ttl[24];
 
-	if (store_grant(c, r, u, scope, session_hash,
-	    store_digest(&c->a, tok))) {
+	if (r->implicit ? implicit_token(c, r, u, scope, &t) :
+	    code_issue(c, r, u, scope, session_hash, &code)) {
 		db_failure_page(c);
 		return;
 	}
 	answer_begin(c, &ans, r->redirect, r->fragment, r->form_post,
 	    redirect_status(c));
 	if (r->implicit) {
-		char ttl[24];
-
-		snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl);
-		answer_param(&ans, "access_token", tok);
+		snprintf(ttl, sizeof(ttl), "%ld", t.expires_in);
+		answer_param(&ans, "access_token", t.access);
 		answer_param(&ans, "token_type", STR_LIT("Bearer"));
 		answer_param(&ans, "expires_in", str_c(ttl));
 		answer_param(&ans, "scope", scope);
 	} else
-		answer_param(&ans, "code", tok);
+		answer_param(&ans, "code", code);
 	if (r->state.n)
 		answer_param(&ans, "state", r->state);
 	answer_param(&ans, "iss", str_c(c->cfg.issuer));	/* RFC 9207 */

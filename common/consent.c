@@ -2,7 +2,6 @@
 #include "consent.h"
 #include "csrf.h"
 #include "page.h"
-#include "session.h"
 
 int
 consent_page(struct ctx *c, const struct areq *r, const struct user *u,

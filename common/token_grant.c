@@ -38,13 +38,8 @@ token_param_need(struct ctx *c, const char *name, struct str *v,
 	return r ? -1 : 0;
 }
 
-/*
- * Mint the tokens of one grant: fresh random tokens into out (for the
- * reply) and their digests into d (for the store), with the configured
- * lifetimes.
- */
-static void
-tokens_mint(struct ctx *c, int with_refresh, struct token_reply *out,
+void
+token_mint(struct ctx *c, int with_refresh, struct token_reply *out,
     struct token_digests *d)
 {
 	out->access = crypto_token(&c->a);
@@ -194,7 +189,7 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 		return code_failure(c, &q, e);
 	if (q.verifier.n && pkce_well_formed(q.verifier))
 		q.verifier_s256 = pkce_s256(&c->a, q.verifier);
-	tokens_mint(c, 1, out, &q.tokens);
+	token_mint(c, 1, out, &q.tokens);
 	if ((rc = store_code_redeem(&c->db, &c->a, &q, &is)) == -1) {
 		oerror_from_db(c, e);
 		return -1;
@@ -273,7 +268,7 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 	if (cl != NULL)
 		return refresh_failure(c, &q, &want, e);
 	q.rotate = c->cfg.refresh_rotation;
-	tokens_mint(c, q.rotate, out, &q.tokens);
+	token_mint(c, q.rotate, out, &q.tokens);
 	if (!q.rotate)
 		out->refresh = rt;
 	if ((rc = store_refresh_use(&c->db, &c->a, &q, &is)) == -1)
@@ -311,7 +306,7 @@ grant_password(struct ctx *c, const struct client_key *k,
 		oerror_from_db(c, e);
 		return -1;
 	}
-	tokens_mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &d);
+	token_mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &d);
 	d.scope = d.refresh_scope = out->scope = scope_str(&c->a, &s);
 	if (store_token_issue(&c->db, cl->id, u.id, &d)) {
 		oerror_from_db(c, e);
@@ -348,7 +343,7 @@ grant_client_credentials(struct ctx *c, const struct client_key *k,
 			return -1;
 		want_scope = scope_str(&c->a, &s);
 	}
-	tokens_mint(c, 0, out, &d);
+	token_mint(c, 0, out, &d);
 	rc = store_cc_issue(&c->db, &c->a, k, want_scope, &d, &is);
 	out->scope = is.scope;
 	if (rc == -1)

@@ -38,6 +38,16 @@ struct token_grant {
 			    struct oerror *);
 };
 
+/*
+ * Mint the tokens of one grant, the one place access tokens are made (the
+ * token endpoint's grants and the implicit flow): fresh random tokens
+ * into out (for the reply, with expires_in) and their digests into d
+ * (for the store), with the configured lifetimes; a refresh token only
+ * when with_refresh is set. d's scopes are left to the caller.
+ */
+void	token_mint(struct ctx *, int with_refresh, struct token_reply *out,
+	    struct token_digests *d);
+
 /* The grant of this grant_type, NULL if there is none. */
 const struct token_grant *token_grant_find(struct str grant_type);
 
