@@ -103,8 +103,8 @@ check_client(struct ctx *c, struct areq *r, const char *session_hash,
 static int
 check_scope(struct areq *r, struct oerror *e)
 {
-	if (oidc_scope_pick(&r->cl.scopes, authreq_given(r, "scope"), &r->scopes,
-	    &r->openid)) {
+	if (oidc_scope_pick(&r->cl.scopes, authreq_given(r, "scope"),
+	    &r->scopes, &r->openid)) {
 		OERR_SET(e, OERR_INVALID_SCOPE, 100030,
 		    "scope not allowed for this client");
 		return -1;
@@ -134,7 +134,8 @@ check_oidc(struct ctx *c, struct areq *r, struct oerror *e)
 	else if (str_eq_c(mode, "form_post"))
 		r->form_post = 1;
 	else if (mode.n && !(str_eq_c(mode, "query") && !r->implicit)) {
-		OERR_SET(e, OERR_INVALID_REQUEST, 0, "unsupported response_mode");
+		OERR_SET(e, OERR_INVALID_REQUEST, 0,
+		    "unsupported response_mode");
 		return -1;
 	}
 	r->max_age = -1;

@@ -16,7 +16,7 @@
 /* A validated authorization request; its strings are request views. */
 struct areq {
 	struct client	 cl;
-	struct str	 given[AUTHREQ_NPARAMS];	/* as received; empty: absent */
+	struct str	 given[AUTHREQ_NPARAMS];	/* as received */
 	struct str	 redirect;		/* where to send the answer */
 	struct str	 state;
 	struct str	 challenge;

@@ -1,4 +1,4 @@
-/* login.c: the login form flow and password checks with throttling (authorize, grants, password grant) */
+/* login.c: the login form flow, and password checks with throttling */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* login.h: the login form flow and password checks with throttling (authorize, grants, password grant) */
+/* login.h: the login form flow, and password checks with throttling */
 #ifndef LOGIN_H
 #define LOGIN_H
 

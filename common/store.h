@@ -30,7 +30,7 @@ struct client {
 	struct str	 name;
 	struct str	 website;
 	struct str	 owner;
-	struct str	 secret_hash;	/* store_digest of the secret; empty: public */
+	struct str	 secret_hash;	/* store_digest; empty: public */
 	unsigned	 grants;	/* GRANT_* (grant.h) */
 	struct scopes	 scopes;
 	struct str	 uris[16];	/* registered redirect URIs */
@@ -143,7 +143,7 @@ struct code_grant {
 	struct str	 redirect_uri;	/* as sent; empty: none */
 	struct str	 scope;
 	struct str	 challenge;	/* PKCE; empty: none */
-	struct str	 method;	/* its method; empty with no challenge */
+	struct str	 method;	/* empty with no challenge */
 	long		 ttl;
 	struct str	 nonce;		/* empty: none */
 	const char	*session_hash;	/* the login's session; NULL: none */
@@ -209,7 +209,7 @@ int	store_token_issue(struct db *, struct str client_id, long user_id,
 struct refresh_use {
 	const char		*token_hash;	/* store_digest of the token */
 	struct client_key	 client;
-	struct str		 scope;		/* narrower scope; empty: same */
+	struct str		 scope;		/* narrower; empty: same */
 	int			 rotate;	/* kill it, issue a new one */
 	struct token_digests	 tokens;	/* to issue */
 };

@@ -1,4 +1,4 @@
-/* store_client.h: the authorization endpoint's view of a client, its user and consent */
+/* store_client.h: the authorization endpoint's view of a client */
 #ifndef STORE_CLIENT_H
 #define STORE_CLIENT_H
 

@@ -39,16 +39,26 @@ static struct stmt code_get = { "code_get",
  * back, and token_grant.c's slow path finds out why. Each condition has
  * one explanation there (or where named), tried in this order:
  *
- *   SQL condition                         C that explains it     error, QQ
- *   k.id = $2, CLIENT_KEY_OK(k, $10)      client_authenticate()  invalid_client
- *   k.grants @> '{authorization_code}'    token_grant_allowed()  unauthorized_client 100031
- *   code_hash = $1                        code_failure(): absent invalid_grant 100068
- *   client_id = $2                        code_failure()         invalid_grant 100019
- *   used_at IS NULL                       code_failure(): replay invalid_grant 100020
- *   expires_at > now()                    code_failure()         invalid_grant 100067
- *   redirect_uri IS NULL OR = $3          code_redirect_ok()     invalid_grant 100010
- *   code_challenge vs $4 (plain), $5      code_pkce_ok(): burns  invalid_grant 100019
- *   (all hold: another redemption won)    code_failure(): replay invalid_grant 100020
+ *   SQL condition                       C that explains it
+ *                                       (error, QQ code)
+ *   k.id = $2, CLIENT_KEY_OK(k, $10)    client_authenticate()
+ *                                       (invalid_client)
+ *   k.grants @> '{authorization_code}'  token_grant_allowed()
+ *                                       (unauthorized_client 100031)
+ *   code_hash = $1                      code_failure(): no row
+ *                                       (invalid_grant 100068)
+ *   client_id = $2                      code_failure()
+ *                                       (invalid_grant 100019)
+ *   used_at IS NULL                     code_failure(): replayed()
+ *                                       (invalid_grant 100020)
+ *   expires_at > now()                  code_failure()
+ *                                       (invalid_grant 100067)
+ *   redirect_uri IS NULL OR = $3        code_redirect_ok()
+ *                                       (invalid_grant 100010)
+ *   code_challenge vs $4 (plain), $5    code_pkce_ok(), burns the code
+ *                                       (invalid_grant 100019)
+ *   (all hold: another redemption won)  code_failure(): replayed()
+ *                                       (invalid_grant 100020)
  *
  * The code's length (over 256: invalid_grant 100068) and the parameters'
  * presence are checked in C before either path.
@@ -143,7 +153,7 @@ store_code_redeem(struct db *db, struct arena *a,
 	params[0] = q->code_hash;
 	params[1] = str_dup(a, q->client.id);
 	params[2] = store_opt(a, q->redirect_uri);
-	/* A malformed verifier ("-" matches no challenge) still counts as sent. */
+	/* A malformed verifier ("-": no challenge matches) counts as sent. */
 	params[3] = q->verifier.n == 0 ? NULL : q->verifier_s256.n ?
 	    str_dup(a, q->verifier) : "-";
 	params[4] = store_opt(a, q->verifier_s256);

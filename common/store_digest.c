@@ -1,4 +1,4 @@
-/* store_digest.c: the stored form of a secret (tokens, codes, client secrets, sessions) */
+/* store_digest.c: the one stored form of a secret */
 #include <string.h>
 
 #include "crypto.h"

@@ -89,17 +89,22 @@ static struct stmt token_get_own = { "token_get_own",
  * issued in its family. No row back: nothing happened, and
  * token_grant.c's slow path finds out why, in this order:
  *
- *   SQL condition                         C that explains it     error, QQ
- *   k.id = $2, CLIENT_KEY_OK(k, $9)       client_authenticate()  invalid_client
- *   k.grants @> '{refresh_token}'         token_grant_allowed()  unauthorized_client 100031
- *   token_hash = $1, kind = 'r',
- *   tokens.client_id = $2                 refresh_failure()      invalid_grant 100036
- *   tokens.revoked_at, f.revoked_at NULL  refresh_failure(): revoked, not
- *                                         rotated                invalid_grant 100036
- *   expires_at > now()                    refresh_failure()      invalid_grant 100037
- *   $5 within scope                       refresh_failure()      invalid_scope 100030
- *   (a rotated token came back, or
- *   another use won the race)             refresh_failure(): replay invalid_grant 100036
+ *   SQL condition                       C that explains it
+ *                                       (error, QQ code)
+ *   k.id = $2, CLIENT_KEY_OK(k, $9)     client_authenticate()
+ *                                       (invalid_client)
+ *   k.grants @> '{refresh_token}'       token_grant_allowed()
+ *                                       (unauthorized_client 100031)
+ *   token_hash = $1, kind = 'r',        refresh_failure()
+ *   tokens.client_id = $2               (invalid_grant 100036)
+ *   tokens.revoked_at IS NULL,          refresh_failure(): revoked and
+ *   f.revoked_at IS NULL                not rotated (invalid_grant 100036)
+ *   expires_at > now()                  refresh_failure()
+ *                                       (invalid_grant 100037)
+ *   $5 within scope                     refresh_failure()
+ *                                       (invalid_scope 100030)
+ *   (a rotated token came back, or      refresh_failure(): replayed()
+ *   another use won the race)           (invalid_grant 100036)
  *
  * The token's length (over 256) and the form of scope are checked in C
  * before either path (grant_refresh()).
@@ -145,13 +150,17 @@ static struct stmt refresh_keep = { "refresh_keep",
  * client's) within its scopes; then the token, in a new family. No row
  * back: the slow path (grant_client_credentials()) explains it:
  *
- *   SQL condition                         C that explains it     error, QQ
- *   id = $1, CLIENT_KEY_OK($2), a secret
- *   sent (store_cc_issue)                 client_authenticate()  invalid_client
- *   grants @> '{client_credentials}'      token_grant_allowed()  unauthorized_client 100031
- *   $3 within scopes                      requested_scope()      invalid_scope 100030
- *   status <> 'suspended'                 grant_client_credentials(): the
- *                                         same statement again   unauthorized_client 100031
+ *   SQL condition                       C that explains it
+ *                                       (error, QQ code)
+ *   id = $1, CLIENT_KEY_OK($2), a       client_authenticate()
+ *   secret sent (store_cc_issue)        (invalid_client)
+ *   grants @> '{client_credentials}'    token_grant_allowed()
+ *                                       (unauthorized_client 100031)
+ *   $3 within scopes                    requested_scope()
+ *                                       (invalid_scope 100030)
+ *   status <> 'suspended'               grant_client_credentials(): the
+ *                                       same statement, after the checks
+ *                                       (unauthorized_client 100031)
  */
 static struct stmt cc_issue = { "cc_issue",
 	"WITH k AS (SELECT scopes FROM clients WHERE id = $1"

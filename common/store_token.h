@@ -1,4 +1,4 @@
-/* store_token.h: what store_code.c shares with store_token.c (store files only) */
+/* store_token.h: what store_code.c shares with store_token.c */
 #ifndef STORE_TOKEN_H
 #define STORE_TOKEN_H
 

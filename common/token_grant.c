@@ -1,4 +1,4 @@
-/* token_grant.c: the grants of the token endpoint, each with its fast and slow path */
+/* token_grant.c: the token endpoint's grants, their fast and slow paths */
 #include "clientauth.h"
 #include "crypto.h"
 #include "grant.h"
@@ -219,15 +219,18 @@ refresh_failure(struct ctx *c, const struct refresh_use *q,
 		return -1;
 	}
 	if (rc == 1 || t.kind != 'r' || !str_eq(t.client_id, q->client.id)) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		OERR_SET(e, OERR_INVALID_GRANT, 100036,
+		    "refresh token invalid");
 		return -1;
 	}
 	if (t.revoked && !t.rotated) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		OERR_SET(e, OERR_INVALID_GRANT, 100036,
+		    "refresh token invalid");
 		return -1;
 	}
 	if (!t.revoked && !t.live) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100037, "refresh token expired");
+		OERR_SET(e, OERR_INVALID_GRANT, 100037,
+		    "refresh token expired");
 		return -1;
 	}
 	if (!t.revoked && q->scope.n && (scope_parse(&have, t.scope) ||
@@ -254,12 +257,14 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 	    optional(c, "scope", &v, e) == -1)
 		return cl ? -1 : 1;
 	if (rt.n > 256) {
-		OERR_SET(e, OERR_INVALID_GRANT, 100036, "refresh token invalid");
+		OERR_SET(e, OERR_INVALID_GRANT, 100036,
+		    "refresh token invalid");
 		return cl ? -1 : 1;
 	}
 	if (v.n) {
 		if (scope_parse(&want, v) || want.n == 0) {
-			OERR_SET(e, OERR_INVALID_SCOPE, 100030, "invalid scope");
+			OERR_SET(e, OERR_INVALID_SCOPE, 100030,
+			    "invalid scope");
 			return cl ? -1 : 1;
 		}
 		q.scope = scope_str(&c->a, &want);

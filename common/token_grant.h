@@ -1,4 +1,4 @@
-/* token_grant.h: the grants of the token endpoint, each with its fast and slow path */
+/* token_grant.h: the token endpoint's grants, their fast and slow paths */
 #ifndef TOKEN_GRANT_H
 #define TOKEN_GRANT_H
 
