@@ -291,6 +291,7 @@ no_row(struct ctx *c, const struct jwt_at *j, struct token_row *t)
 	t->client_id = j->client_id;
 	t->scope = j->scope;
 	t->revoked = dead;
+	t->live = 1;	/* exp is the caller's */
 	t->exp = j->exp;
 	t->iat = j->iat;
 	return 0;
