@@ -28,9 +28,8 @@ jwt_access_is(struct str t)
 	return dots == 2;
 }
 
-/* RFC 8707 §2: an absolute URI (RFC 3986 §4.3), no fragment. */
-static int
-absolute_uri(struct str v)
+int
+jwt_resource_ok(struct str v)
 {
 	size_t	i;
 
@@ -59,7 +58,7 @@ audience(struct ctx *c, struct jwt_at *j, struct oerror *e)
 		    c->cfg.access_token_audience : c->cfg.issuer);
 		return 0;
 	case FORM_ONE:
-		if (absolute_uri(v)) {
+		if (jwt_resource_ok(v)) {
 			j->aud = v;
 			return 0;
 		}
@@ -99,8 +98,8 @@ jwt_access_row(struct ctx *c, struct jwt_at *j)
 	return row_hash(c, j->jti);
 }
 
-static json_object *
-claims(struct ctx *c, const struct jwt_at *j)
+json_object *
+jwt_access_claims(struct ctx *c, const struct jwt_at *j)
 {
 	json_object	*o = json_object_new_object();
 
@@ -135,7 +134,7 @@ jwt_access_sign(struct ctx *c, struct jwt_at *j, struct str *out)
 		return -1;
 	}
 	j->exp = j->iat + c->cfg.jwt_access_token_ttl;
-	o = claims(c, j);
+	o = jwt_access_claims(c, j);
 	rc = jws_sign_typ(&c->a, k->signer, k->alg, k->kid, "at+jwt",
 	    str_c(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE)), out);
@@ -231,9 +230,8 @@ int_claim(json_object *o, const char *name, long *v)
 	return 0;
 }
 
-/* The claims RFC 9068 §2.2 requires, and iss ours. 0 or -1. */
-static int
-read_claims(struct ctx *c, json_object *o, struct jwt_at *j)
+int
+jwt_access_read(struct ctx *c, json_object *o, struct jwt_at *j)
 {
 	struct str	iss;
 
@@ -273,7 +271,7 @@ verify(struct ctx *c, struct str token, struct jwt_at *j)
 		return dberr ? -1 : 1;
 	if (k->alg != alg || (o = jws_verify(&c->a, token, k->k, alg)) == NULL)
 		return 1;
-	rc = read_claims(c, o, j) ? 1 : 0;
+	rc = jwt_access_read(c, o, j) ? 1 : 0;
 	json_object_put(o);
 	return rc;
 }

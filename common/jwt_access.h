@@ -2,6 +2,8 @@
 #ifndef JWT_ACCESS_H
 #define JWT_ACCESS_H
 
+#include <json-c/json.h>
+
 #include "fcgi_loop.h"
 #include "jwk.h"
 #include "oerror.h"
@@ -23,6 +25,23 @@ struct jwt_at {
 
 /* 1 if token has the shape of a compact JWS (two dots). */
 int	jwt_access_is(struct str token);
+
+/* RFC 8707 §2: 1 if a resource is an absolute URI without a fragment. */
+int	jwt_resource_ok(struct str resource);
+
+/*
+ * The claims of j as RFC 9068 §2.2 lists them: iss (ours), sub (the
+ * user's openid for the client, or the client id when there is no
+ * user), aud, client_id, scope, iat, exp, jti, auth_time (a user's,
+ * when known). The caller puts the object.
+ */
+json_object *jwt_access_claims(struct ctx *, const struct jwt_at *j);
+
+/*
+ * Read the claims of a verified token into j: all of RFC 9068 §2.2's
+ * required ones present and iss ours. 0, or -1.
+ */
+int	jwt_access_read(struct ctx *, json_object *o, struct jwt_at *j);
 
 /*
  * The token endpoint's first step for client id: when the client's
