@@ -7,8 +7,10 @@
 
 #include "console.h"
 #include "crypto.h"
+#include "csrf.h"
 #include "login.h"
 #include "migrate.h"
+#include "page.h"
 #include "password.h"
 #include "redirect_uri.h"
 #include "session.h"
@@ -156,7 +158,7 @@ setup(struct ctx *c)
 		setup_page(c, 200, NULL, STR_NULL);
 		return;
 	}
-	if (request_cross_site(c)) {
+	if (csrf_cross_site(c)) {
 		setup_page(c, 403, "err_csrf", STR_NULL);
 		return;
 	}

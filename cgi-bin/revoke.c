@@ -16,7 +16,7 @@ revoke(struct ctx *c)
 	if (cors_preflight(c))
 		return;
 	cors_answer(c, STR_NULL);
-	if (token_request_begin(c, 1, &cl, &tok, &e))
+	if (client_token_request(c, 1, &cl, &tok, &e))
 		goto fail;
 	/* A JWT access token: its jti (jwt_access.c). */
 	if ((rc = jwt_access_revoke(c, tok, cl.id)) == -1) {
