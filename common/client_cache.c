@@ -129,7 +129,7 @@ client_cache_get(struct ctx *c, struct str id, int reload)
 		return e;
 	if (e != NULL)
 		e->id[0] = '\0';
-	if (store_client_row(&c->db, &c->a, id, &r) != 0)
+	if (store_jwt_client_row(&c->db, &c->a, id, &r) != 0)
 		return NULL;
 	e = &slot[slot_next++ % CLIENT_CACHE_SLOTS];
 	if (fill(e, id, &r)) {
@@ -158,7 +158,7 @@ client_cache_kid(struct ctx *c, enum jwk_alg alg)
 
 	hear(c);
 	if (!fresh(c, kid_loaded)) {
-		if (store_active_kids(&c->db, &c->a, &es, &rs) ||
+		if (store_jwt_active_kids(&c->db, &c->a, &es, &rs) ||
 		    es.n >= JWK_KID_MAX || rs.n >= JWK_KID_MAX)
 			return STR_NULL;
 		memcpy(kid[JWK_ES256], es.p, es.n);

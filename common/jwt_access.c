@@ -29,7 +29,7 @@ jwt_access_is(struct str t)
 }
 
 int
-jwt_resource_ok(struct str v)
+jwt_access_resource_ok(struct str v)
 {
 	size_t	i;
 
@@ -58,7 +58,7 @@ audience(struct ctx *c, struct jwt_at *j, struct oerror *e)
 		    c->cfg.access_token_audience : c->cfg.issuer);
 		return 0;
 	case FORM_ONE:
-		if (jwt_resource_ok(v)) {
+		if (jwt_access_resource_ok(v)) {
 			j->aud = v;
 			return 0;
 		}
@@ -390,7 +390,7 @@ jwt_access_introspect(struct ctx *c, struct str token, struct oerror *e)
 		describe(c, o, &j, &t);
 	} else
 		json_object_object_add(o, "active", json_object_new_boolean(0));
-	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
+	resp_json(&c->resp, 200, o, RESP_JSON, STR_NULL);
 	json_object_put(o);
 	return 0;
 }

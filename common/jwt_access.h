@@ -27,7 +27,7 @@ struct jwt_at {
 int	jwt_access_is(struct str token);
 
 /* RFC 8707 §2: 1 if a resource is an absolute URI without a fragment. */
-int	jwt_resource_ok(struct str resource);
+int	jwt_access_resource_ok(struct str resource);
 
 /*
  * The claims of j as RFC 9068 §2.2 lists them: iss (ours), sub (the

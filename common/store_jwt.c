@@ -27,7 +27,7 @@ static struct stmt jwt_revoke = { "jwt_revoke",
 	" true)) IS NOT NULL ON CONFLICT DO NOTHING", 3, 0 };
 
 int
-store_client_row(struct db *db, struct arena *a, struct str id,
+store_jwt_client_row(struct db *db, struct arena *a, struct str id,
     struct client_row *r)
 {
 	const char	*params[1];
@@ -53,7 +53,7 @@ store_client_row(struct db *db, struct arena *a, struct str id,
 }
 
 int
-store_active_kids(struct db *db, struct arena *a, struct str *es256,
+store_jwt_active_kids(struct db *db, struct arena *a, struct str *es256,
     struct str *rs256)
 {
 	PGresult	*res;

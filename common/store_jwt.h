@@ -16,14 +16,14 @@ struct client_row {
 };
 
 /* 0 found, 1 no such client, -1 database failure. */
-int	store_client_row(struct db *, struct arena *, struct str id,
+int	store_jwt_client_row(struct db *, struct arena *, struct str id,
 	    struct client_row *);
 
 /*
  * The active signing keys' kids: *es256 and *rs256 (arena, empty when
  * none). 0, or -1 on database failure.
  */
-int	store_active_kids(struct db *, struct arena *, struct str *es256,
+int	store_jwt_active_kids(struct db *, struct arena *, struct str *es256,
 	    struct str *rs256);
 
 /*

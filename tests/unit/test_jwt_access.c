@@ -184,9 +184,9 @@ test_shapes(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEM(uri_ok); i++)
-		CASE_INT(i, jwt_resource_ok(str_c(uri_ok[i])), 1);
+		CASE_INT(i, jwt_access_resource_ok(str_c(uri_ok[i])), 1);
 	for (i = 0; i < NELEM(uri_bad); i++)
-		CASE_INT(i, jwt_resource_ok(str_c(uri_bad[i])), 0);
+		CASE_INT(i, jwt_access_resource_ok(str_c(uri_bad[i])), 0);
 	assert_false(jwt_access_is(str_c("opaque-token_of-base64url")));
 	assert_false(jwt_access_is(str_c("a.b")));
 	assert_false(jwt_access_is(str_c("a.b.c.d")));
