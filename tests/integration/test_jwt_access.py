@@ -312,3 +312,30 @@ def test_mod_oauth2_refuses_retired_key(server, app, gateway):
     time.sleep(1)
     fresh = cc(server, app, resource=API).json()["access_token"]
     assert gateway.get("/jwt-api/", fresh).status_code == 200
+
+
+def test_userinfo_and_grant_withdrawal(server, user):
+    out = server.oauthctl("client", "add", "--name", "JWT oidc",
+                          "--redirect-uri", CB, "--scopes",
+                          "openid,get_user_info", "--access-token-format",
+                          "jwt", "--access-token-alg", "RS256",
+                          check=True).stdout
+    v = dict(line.split("=", 1) for line in out.splitlines())
+    rp = (v["client_id"], v["client_secret"])
+    a = Agent(server)
+    q = a.code(auth_params(rp[0], CB, scope="openid get_user_info"), user)
+    t = exchange(server, rp[0], rp[1], q["code"], CB).json()
+    header, claims = decode(server, t["access_token"])
+    assert header["alg"] == "RS256" and "id_token" in t
+    r = server.get("/oauth2.0/userinfo", headers={
+        "Authorization": "Bearer " + t["access_token"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["sub"] == claims["sub"]
+    # The family revoked (what withdrawing the grant on /user/grants
+    # does): its JWTs are dead at once.
+    server.pg.sql("UPDATE families SET revoked_at = now() WHERE"
+                  " client_id = $1", rp[0])
+    r = server.get("/oauth2.0/userinfo", headers={
+        "Authorization": "Bearer " + t["access_token"]})
+    assert r.status_code == 401
+
