@@ -21,15 +21,48 @@ live(const struct token_row *t, struct oerror *e)
 	return 0;
 }
 
+/* An opaque token: its row, from the replica when there is one. */
+static int
+lookup(struct ctx *c, struct str q, unsigned with, struct token_row *t,
+    struct oerror *e)
+{
+	struct db	*r;
+	const char	*hash;
+	int		 rc;
+
+	if (q.n > 512) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
+		    "access token check failed");
+		return -1;
+	}
+	hash = crypto_digest_param(&c->a, q);
+	rc = 1;
+	if ((r = fcgi_replica(c)) != NULL) {
+		rc = store_token_get(r, &c->a, hash, with, t);
+		fcgi_replica_done(c, rc);
+	}
+	/* No replica, or it failed, or the token is younger than its copy. */
+	if (rc != 0)
+		rc = store_token_get(&c->db, &c->a, hash, with, t);
+	if (rc == -1) {
+		oerror_from_db(c, e);
+		return -1;
+	}
+	if (rc == 1 || t->kind != 'a') {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
+		    "access token check failed");
+		return -1;
+	}
+	return live(t, e);
+}
+
 int
 resource_token(struct ctx *c, unsigned with, struct token_row *t,
     int *bearer, struct oerror *e)
 {
 	struct str	 q, h = STR_NULL;
 	enum form_get	 g;
-	struct db	*r;
 	struct jwt_at	 j;
-	const char	*hash;
 	int		 hb = 1, rc;
 
 	*bearer = 0;
@@ -59,30 +92,7 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 	/* JWT access tokens (jwt_access.c), checked at once against PG. */
 	if ((rc = jwt_access_check(c, q, with, t, &j, e)) != 1)
 		return rc ? -1 : live(t, e);
-	if (q.n > 512) {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
-		    "access token check failed");
-		return -1;
-	}
-	hash = crypto_digest_param(&c->a, q);
-	rc = 1;
-	if ((r = fcgi_replica(c)) != NULL) {
-		rc = store_token_get(r, &c->a, hash, with, t);
-		fcgi_replica_done(c, rc);
-	}
-	/* No replica, or it failed, or the token is younger than its copy. */
-	if (rc != 0)
-		rc = store_token_get(&c->db, &c->a, hash, with, t);
-	if (rc == -1) {
-		oerror_from_db(c, e);
-		return -1;
-	}
-	if (rc == 1 || t->kind != 'a') {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
-		    "access token check failed");
-		return -1;
-	}
-	return live(t, e);
+	return lookup(c, q, with, t, e);
 }
 
 /* Add "WWW-Authenticate: Bearer …" for e (RFC 6750 §3). */
