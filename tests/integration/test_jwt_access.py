@@ -241,6 +241,26 @@ def test_rotated_secret_refused_by_every_worker(server):
         assert gone == [401] * 48
 
 
+def test_without_notices_the_age_bounds(server):
+    """pg_statements = unnamed (PgBouncer in transaction pooling): no
+    LISTEN, so client_cache_max_age is the bound."""
+    with server.reconfigured(pg_statements="unnamed",
+                             client_cache_max_age="5"):
+        app = add_jwt_client(server)
+        with ThreadPoolExecutor(8) as pool:
+            t0 = time.monotonic()
+            assert list(pool.map(lambda _: cc(server, app).status_code,
+                                 range(16))) == [200] * 16
+            server.oauthctl("client", "rotate-secret", app[0], check=True)
+            # Unheard, the copy stays in use: the cache is what answers.
+            if time.monotonic() - t0 < 3:
+                assert 200 in [cc(server, app).status_code
+                               for _ in range(4)]
+            time.sleep(5.5)
+            assert list(pool.map(lambda _: cc(server, app).status_code,
+                                 range(16))) == [401] * 16
+
+
 def test_key_rotation_reaches_the_cache(server, app):
     kid = b64json(cc(server, app).json()["access_token"].split(".")[0])["kid"]
     server.oauthctl("key", "rotate", "ES256", check=True)
