@@ -1,11 +1,13 @@
 /* token.c: GET|POST /oauth2.0/token: the grant table of RFC 6749 */
 #include <stdio.h>
+#include <time.h>
 
 #include "clientauth.h"
 #include "cors.h"
 #include "fcgi_loop.h"
 #include "idtoken.h"
 #include "json.h"
+#include "jwt_access.h"
 #include "token_grant.h"
 
 /*
@@ -109,6 +111,25 @@ reply_ok(struct ctx *c, const struct token_reply *t, enum qq_fmt qq)
 	json_object_put(o);
 }
 
+/* Sign the JWT access token of a grant that wrote its row. */
+static int
+jwt_finish(struct ctx *c, struct token_reply *out, struct oerror *e)
+{
+	struct jwt_at	*j = &out->jwt;
+
+	if (out->id.user_id) {
+		j->user_id = out->id.user_id;
+		j->auth_time = out->id.auth_time;
+	}
+	j->iat = out->id.now ? out->id.now : (long)time(NULL);
+	j->scope = out->scope;
+	if (jwt_access_sign(c, j, &out->access)) {
+		OERR_SET(e, OERR_SERVER_ERROR, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * OpenID Connect Core §3.1.3.3, §12.2: a code or refresh grant whose
  * scope has openid answers with an id_token (not in QQ's text reply).
@@ -119,6 +140,8 @@ id_token(struct ctx *c, struct str client_id, struct token_reply *out, int qq,
 {
 	struct scopes	s;
 
+	if (out->jwt.on && jwt_finish(c, out, e))
+		return -1;
 	if (qq || out->id.user_id == 0 || scope_parse(&s, out->scope) ||
 	    !scope_has(&s, STR_LIT("openid")))
 		return 0;
@@ -127,6 +150,27 @@ id_token(struct ctx *c, struct str client_id, struct token_reply *out, int qq,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The client's token format, and for a JWT client's client_credentials
+ * the whole answer from memory: 0 or -1 answered, 1 to go on.
+ */
+static int
+jwt_first(struct ctx *c, const struct token_grant *g, struct str id,
+    struct str secret, struct token_reply *out, enum qq_fmt qq)
+{
+	struct oerror	e = { 0 };
+	int		rc;
+
+	rc = jwt_access_token(c, id, secret, g->flag, &out->jwt, &out->access,
+	    &out->scope, &e);
+	if (rc == 0) {
+		out->expires_in = c->cfg.jwt_access_token_ttl;
+		reply_ok(c, out, qq);
+	} else if (rc == -1)
+		reply_error(c, &e, qq);
+	return rc;
 }
 
 /* The grant_type of this request, and whether it may come this way. */
@@ -158,18 +202,26 @@ token(struct ctx *c)
 	const struct token_grant	*g;
 	struct oerror			 e = { 0 };
 	struct token_reply		 out = { 0 };
-	struct str			 client_id;
+	struct client_key		 k;
+	struct str			 secret, client_id;
 	enum qq_fmt			 qq = qq_format(c);
 
 	/* The SDK posts client_id: its registered origins read the answer. */
 	cors_answer(c, STR_NULL);
 	if ((g = pick_grant(c, &e)) == NULL ||
-	    token_grant_run(c, g, &out, &client_id, &e) ||
-	    id_token(c, client_id, &out, qq, &e)) {
-		reply_error(c, &e, qq);
+	    client_credentials(c, &k.id, &secret, &e))
+		goto fail;
+	k.secret_hash = secret.n ? store_digest(&c->a, secret) : NULL;
+	/* JWT access tokens; client_credentials without SQL (jwt_access.c). */
+	if (jwt_first(c, g, k.id, secret, &out, qq) != 1)
 		return;
-	}
+	if (token_grant_run(c, g, &k, &out, &client_id, &e) ||
+	    id_token(c, client_id, &out, qq, &e))
+		goto fail;
 	reply_ok(c, &out, qq);
+	return;
+fail:
+	reply_error(c, &e, qq);
 }
 
 static const struct endpoint endpoint = {

@@ -2,6 +2,7 @@
 #include "clientauth.h"
 #include "crypto.h"
 #include "grant.h"
+#include "jwt_access.h"
 #include "login.h"
 #include "pkce.h"
 #include "token_grant.h"
@@ -50,6 +51,11 @@ token_mint(struct ctx *c, int with_refresh, struct token_reply *out,
 	    store_digest(&c->a, out->refresh) : NULL;
 	d->access_ttl = c->cfg.access_token_ttl;
 	d->refresh_ttl = c->cfg.refresh_token_ttl;
+	/* JWT access tokens: the row stands for the jti (jwt_access.c). */
+	if (out->jwt.on) {
+		d->access_hash = jwt_access_row(c, &out->jwt);
+		out->expires_in = d->access_ttl = c->cfg.jwt_access_token_ttl;
+	}
 }
 
 /* The requested scope (default: all of the client's), checked. */
@@ -313,6 +319,7 @@ grant_password(struct ctx *c, const struct client_key *k,
 	}
 	token_mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &d);
 	d.scope = d.refresh_scope = out->scope = scope_str(&c->a, &s);
+	out->jwt.user_id = u.id;	/* JWT access tokens: the sub */
 	if (store_token_issue(&c->db, cl->id, u.id, &d)) {
 		oerror_from_db(c, e);
 		return -1;
@@ -394,18 +401,14 @@ token_grant_allowed(const struct token_grant *g, const struct client *cl,
 
 int
 token_grant_run(struct ctx *c, const struct token_grant *g,
-    struct token_reply *out, struct str *client_id, struct oerror *e)
+    const struct client_key *k, struct token_reply *out,
+    struct str *client_id, struct oerror *e)
 {
-	struct client		cl;
-	struct client_key	k;
-	struct str		secret;
-	int			rc;
+	struct client	cl;
+	int		rc;
 
-	if (client_credentials(c, &k.id, &secret, e))
-		return -1;
-	k.secret_hash = secret.n ? store_digest(&c->a, secret) : NULL;
-	*client_id = k.id;
-	if (g->fast && (rc = g->run(c, &k, NULL, out, e)) != 1)
+	*client_id = k->id;
+	if (g->fast && (rc = g->run(c, k, NULL, out, e)) != 1)
 		return rc;
 	/* Not on the fast path: authenticate, then find out what is wrong. */
 	*e = (struct oerror){ 0 };
@@ -413,5 +416,5 @@ token_grant_run(struct ctx *c, const struct token_grant *g,
 	    token_grant_allowed(g, &cl, e))
 		return -1;
 	*client_id = cl.id;
-	return g->run(c, &k, &cl, out, e) ? -1 : 0;
+	return g->run(c, k, &cl, out, e) ? -1 : 0;
 }

@@ -3,6 +3,7 @@
 #define TOKEN_GRANT_H
 
 #include "fcgi_loop.h"
+#include "jwt_access.h"
 #include "oerror.h"
 #include "store.h"
 
@@ -14,6 +15,7 @@ struct token_reply {
 	long		expires_in;
 	struct id_info	id;		/* id.user_id 0: no id_token */
 	struct str	id_token;	/* empty: none */
+	struct jwt_at	jwt;		/* JWT access token (jwt.on) */
 };
 
 /*
@@ -43,7 +45,9 @@ struct token_grant {
  * token endpoint's grants and the implicit flow): fresh random tokens
  * into out (for the reply, with expires_in) and their digests into d
  * (for the store), with the configured lifetimes; a refresh token only
- * when with_refresh is set. d's scopes are left to the caller.
+ * when with_refresh is set. d's scopes are left to the caller. For a
+ * JWT client (out->jwt.on) the access token's row stands for its jti
+ * and the token itself is signed later (token.c's jwt_finish).
  */
 void	token_mint(struct ctx *, int with_refresh, struct token_reply *out,
 	    struct token_digests *d);
@@ -52,7 +56,8 @@ void	token_mint(struct ctx *, int with_refresh, struct token_reply *out,
 const struct token_grant *token_grant_find(struct str grant_type);
 
 /*
- * Run grant g for this request: its one-statement fast path first, which
+ * Run grant g for the client k (client_credentials() and the digest of
+ * the secret it sent): g's one-statement fast path first, which
  * authenticates the client in the same statement; if that matched
  * nothing (or g has none), client authentication (client_authenticate),
  * the client's right to g (token_grant_allowed) and g's slow path, which
@@ -60,7 +65,8 @@ const struct token_grant *token_grant_find(struct str grant_type);
  * with *out set and *client_id the client's, or -1 with e set.
  */
 int	token_grant_run(struct ctx *, const struct token_grant *g,
-	    struct token_reply *out, struct str *client_id, struct oerror *e);
+	    const struct client_key *k, struct token_reply *out,
+	    struct str *client_id, struct oerror *e);
 
 /*
  * A required single-valued parameter: 0 with *v set, or -1 with e set
