@@ -62,8 +62,13 @@ ctl_key_expire(struct ctl *c)
 	PGresult	*res;
 	int		 i;
 
-	/* An id_token lives access_token_ttl (common/idtoken.c). */
-	snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl);
+	/*
+	 * An id_token lives access_token_ttl (common/idtoken.c), a JWT
+	 * access token jwt_access_token_ttl (common/jwt_access.c).
+	 */
+	snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl >
+	    c->cfg.jwt_access_token_ttl ? c->cfg.access_token_ttl :
+	    c->cfg.jwt_access_token_ttl);
 	res = ctl_sql(c, "UPDATE signing_keys SET state = 'retired',"
 	    " retired_at = now() WHERE state = 'rotated' AND rotated_at <"
 	    " now() - $1::int * interval '1 second' RETURNING kid", 1, params);

@@ -228,6 +228,7 @@ cmd_purge(struct ctl *c)
 		{ "tokens", "expires_at < now()" },
 		{ "sessions", "expires_at < now()" },
 		{ "auth_failures", "at < now() - interval '1 day'" },
+		{ "jwt_revocations", "expires_at < now()" },	/* 011 */
 	};
 	/*
 	 * One anti-join (a hash of the tokens' families, spilled to disk if
@@ -319,6 +320,9 @@ cmd_metadata(struct ctl *c)
 	    "/oauth2.0/end_session");
 	json_object_object_add(o, "subject_types_supported", strings(subjects));
 	json_object_object_add(o, "id_token_signing_alg_values_supported",
+	    strings(algs));
+	/* JWT access tokens (RFC 9068), per client: jwt_access.c. */
+	json_object_object_add(o, "access_token_signing_alg_values_supported",
 	    strings(algs));
 	json_object_object_add(o, "claims_supported", strings(claims));
 	json_object_object_add(o, "request_parameter_supported",
