@@ -96,6 +96,7 @@ COMMON_OBJ_NAMES += login.o
 COMMON_OBJ_NAMES += migrate.o
 COMMON_OBJ_NAMES += console.o
 COMMON_OBJ_NAMES += store_console.o
+COMMON_OBJ_NAMES += purge.o
 COMMON_OBJ_NAMES += jwk.o
 COMMON_OBJ_NAMES += jwt.o
 COMMON_OBJ_NAMES += idtoken.o

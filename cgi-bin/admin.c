@@ -10,6 +10,7 @@
 #include "login.h"
 #include "migrate.h"
 #include "password.h"
+#include "purge.h"
 #include "redirect_uri.h"
 #include "session.h"
 #include "store_util.h"
@@ -676,14 +677,7 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 			return;
 		}
 	} else if (str_eq_c(op, "purge")) {
-		enum cq q;
-
-		for (q = CQ_PURGE_CODES; q <= CQ_PURGE_FAILURES && n >= 0;
-		    q++) {
-			long m = console_do(c, q, NULL);
-
-			n = m < 0 ? -1 : n + m;
-		}
+		n = purge_expired(&c->db);
 		done = "msg_purged";
 		w.name = "audit";
 		if (n >= 0)

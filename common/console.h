@@ -40,16 +40,8 @@ enum cq {
 	CQ_USER_REVOKE_ALL,	/* username */
 	CQ_USER_DELETE,		/* username, acting admin's id */
 	CQ_SCOPE_SET,		/* name, description, description_en */
-	CQ_PURGE_CODES,
-	CQ_PURGE_TOKENS,
-	CQ_PURGE_SESSIONS,
-	CQ_PURGE_FAMILIES,
-	CQ_PURGE_FAILURES,
 	CQ__N
 };
-
-/* The statements' SQL, shared with oauthctl (its purge). */
-const char	*console_sql(enum cq);
 
 /*
  * Run statement q with text parameters (NULL for SQL NULL). Returns the

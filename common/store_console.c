@@ -127,25 +127,7 @@ static struct stmt stmts[CQ__N] = {
 	    " VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET"
 	    " description = EXCLUDED.description,"
 	    " description_en = EXCLUDED.description_en", 3, 0 },
-	[CQ_PURGE_CODES] = { "cq_purge_codes",
-	    "DELETE FROM auth_codes WHERE expires_at < now()", 0, 0 },
-	[CQ_PURGE_TOKENS] = { "cq_purge_tokens",
-	    "DELETE FROM tokens WHERE expires_at < now()", 0, 0 },
-	[CQ_PURGE_SESSIONS] = { "cq_purge_sessions",
-	    "DELETE FROM sessions WHERE expires_at < now()", 0, 0 },
-	[CQ_PURGE_FAMILIES] = { "cq_purge_families",
-	    "DELETE FROM families WHERE created_at < now() - interval '1 hour'"
-	    " AND id NOT IN (SELECT family_id FROM tokens)", 0, 0 },
-	[CQ_PURGE_FAILURES] = { "cq_purge_failures",
-	    "DELETE FROM auth_failures WHERE at < now() - interval '1 day'",
-	    0, 0 },
 };
-
-const char *
-console_sql(enum cq q)
-{
-	return stmts[q].sql;
-}
 
 PGresult *
 console_q(struct ctx *c, enum cq q, const char *const *params)

@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "ctl.h"
 #include "migrate.h"
+#include "purge.h"
 
 int
 ctl_fail(const char *fmt, ...)
@@ -181,77 +182,15 @@ cmd_scope(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/*
- * Expired rows go in short transactions: each DELETE walks PURGE_BLOCKS
- * heap pages of its table by ctid (a TID range scan, no index needed:
- * tokens has none on expires_at, to keep its inserts cheap), so a batch
- * holds its row locks for milliseconds, the WAL it writes is cut into
- * small commits a standby applies as they come, and the whole run reads
- * each page once. Rows that expire behind the walk wait for the next run.
- */
-#define PURGE_BLOCKS	2048		/* 16 MB of heap per transaction */
-
-static int
-purge_walk(struct ctl *c, const char *table, const char *cond, long *total)
-{
-	char		 sql[512], from[32], to[32];
-	const char	*params[2] = { from, to };
-	PGresult	*res;
-	long		 blocks, b, n;
-
-	snprintf(sql, sizeof(sql), "SELECT pg_relation_size('%s') /"
-	    " current_setting('block_size')::bigint", table);
-	if ((res = ctl_sql(c, sql, 0, NULL)) == NULL)
-		return -1;
-	if (str_to_long(str_c(PQgetvalue(res, 0, 0)), &blocks))
-		blocks = 0;
-	PQclear(res);
-	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE ctid >= $1::tid"
-	    " AND ctid < $2::tid AND %s", table, cond);
-	for (b = 0; b < blocks; b += PURGE_BLOCKS) {
-		snprintf(from, sizeof(from), "(%ld,0)", b);
-		snprintf(to, sizeof(to), "(%ld,0)", b + PURGE_BLOCKS);
-		if ((res = ctl_sql(c, sql, 2, params)) == NULL)
-			return -1;
-		if (str_to_long(str_c(PQcmdTuples(res)), &n) == 0)
-			*total += n;
-		PQclear(res);
-	}
-	return 0;
-}
-
+/* The batched walk of common/purge.c, then the rotated keys. */
 static int
 cmd_purge(struct ctl *c)
 {
-	static const char *const walk[][2] = {
-		{ "auth_codes", "expires_at < now()" },
-		{ "tokens", "expires_at < now()" },
-		{ "sessions", "expires_at < now()" },
-		{ "auth_failures", "at < now() - interval '1 day'" },
-	};
-	/*
-	 * One anti-join (a hash of the tokens' families, spilled to disk if
-	 * need be; NOT IN would rescan tokens for every family once the set
-	 * outgrows work_mem). Its row locks are on families nothing reads.
-	 */
-	static const char families[] =
-	    "DELETE FROM families f WHERE created_at < now() - interval '1 hour'"
-	    " AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.family_id = f.id)";
-	PGresult	*res;
-	size_t		 i;
-	long		 total = 0, n;
+	long	n;
 
-	for (i = 0; i < sizeof(walk) / sizeof(walk[0]); i++)
-		if (purge_walk(c, walk[i][0], walk[i][1], &total))
-			return 1;
-	/* One statement, so no 5-second limit: it reads all of tokens. */
-	if (ctl_do(c, "SET statement_timeout = 0", 0, NULL) ||
-	    (res = ctl_sql(c, families, 0, NULL)) == NULL)
-		return 1;
-	if (str_to_long(str_c(PQcmdTuples(res)), &n) == 0)
-		total += n;
-	PQclear(res);
-	printf("purged: %ld rows\n", total);
+	if ((n = purge_expired(&c->db)) < 0)
+		return ctl_fail("purge failed");	/* db.c said why */
+	printf("purged: %ld rows\n", n);
 	return ctl_key_expire(c);
 }
 
