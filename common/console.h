@@ -6,6 +6,8 @@
 #include "login.h"
 #include "store.h"
 
+#define CONSOLE_PASSWORD_MIN	8	/* characters, for every password set */
+
 /* Statements of the consoles (store_console.c), run with console_q. */
 enum cq {
 	CQ_SESSION,		/* $1 session hash: user, is_admin, auth age */

@@ -1,7 +1,6 @@
 /* oauthctl.c: the admin CLI: init, migrate, clients, users, scopes, purge, metadata */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,75 +14,6 @@
 #include "ctl.h"
 #include "migrate.h"
 #include "purge.h"
-
-int
-ctl_fail(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("oauthctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-PGresult *
-ctl_sql(struct ctl *c, const char *sql, int n, const char *const *params)
-{
-	PGresult	*res;
-	const char	*msg;
-	ExecStatusType	 st;
-
-	if (c->db.conn == NULL) {
-		if ((res = db_exec_plain(&c->db, "SELECT 1")) == NULL) {
-			ctl_fail("cannot connect to the database");
-			return NULL;
-		}
-		PQclear(res);
-	}
-	res = PQexecParams(c->db.conn, sql, n, NULL, params, NULL, NULL, 0);
-	st = PQresultStatus(res);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return res;
-	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	ctl_fail("database: %s", msg ? msg : "error");
-	PQclear(res);
-	return NULL;
-}
-
-int
-ctl_do(struct ctl *c, const char *sql, int n, const char *const *params)
-{
-	PGresult	*res = ctl_sql(c, sql, n, params);
-
-	if (res == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
-char *
-ctl_read_line(struct ctl *c)
-{
-	char	buf[1024];
-	size_t	n;
-
-	if (fgets(buf, sizeof(buf), stdin) == NULL)
-		return NULL;
-	n = strcspn(buf, "\r\n");
-	buf[n] = '\0';
-	return arena_strndup(&c->a, buf, n);
-}
-
-const char *
-ctl_optarg(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
 
 static int
 make_key(const char *path)
@@ -217,76 +147,86 @@ strings(const char *const *v)
 	return a;
 }
 
+static const char *const rtypes[] = { "code", "token", NULL };
+static const char *const modes[] = { "query", "fragment", "form_post", NULL };
+static const char *const gtypes[] = { "authorization_code", "refresh_token",
+	"password", "client_credentials", "implicit", NULL };
+static const char *const auth[] = { "client_secret_basic",
+	"client_secret_post", "none", NULL };
+static const char *const auth_conf[] = { "client_secret_basic",
+	"client_secret_post", NULL };
+static const char *const pkce[] = { "S256", "plain", NULL };
+static const char *const algs[] = { "RS256", "ES256", NULL };
+static const char *const subjects[] = { "pairwise", NULL };
+static const char *const claims[] = { "sub", "iss", "aud", "exp", "iat",
+	"auth_time", "nonce", "at_hash", "azp", "name", "nickname",
+	"preferred_username", "picture", "gender", "locale", "updated_at",
+	"email", "email_verified", NULL };
+
+/* RFC 8414 §2; OpenID Connect Discovery 1.0 §3; RP-Initiated Logout §2.1. */
+static const char *const meta_endpoints[][2] = {
+	{ "authorization_endpoint", "/oauth2.0/authorize" },
+	{ "token_endpoint", "/oauth2.0/token" },
+	{ "revocation_endpoint", "/oauth2.0/revoke" },
+	{ "introspection_endpoint", "/oauth2.0/introspect" },
+	{ "userinfo_endpoint", "/oauth2.0/userinfo" },
+	{ "jwks_uri", "/oauth2.0/jwks" },
+	{ "end_session_endpoint", "/oauth2.0/end_session" },
+};
+
+static const struct {
+	const char		 *key;
+	const char *const	 *values;
+} meta_lists[] = {
+	{ "subject_types_supported", subjects },
+	{ "id_token_signing_alg_values_supported", algs },
+	{ "claims_supported", claims },
+	{ "response_types_supported", rtypes },
+	{ "response_modes_supported", modes },
+	{ "grant_types_supported", gtypes },
+	{ "token_endpoint_auth_methods_supported", auth },
+	{ "revocation_endpoint_auth_methods_supported", auth_conf },
+	{ "introspection_endpoint_auth_methods_supported", auth_conf },
+	{ "code_challenge_methods_supported", pkce },
+};
+
+static const struct {
+	const char	*key;
+	int		 value;
+} meta_flags[] = {
+	{ "request_parameter_supported", 0 },
+	{ "request_uri_parameter_supported", 0 },
+	{ "authorization_response_iss_parameter_supported", 1 },
+};
+
 static int
 cmd_metadata(struct ctl *c)
 {
-	static const char *const rtypes[] = { "code", "token", NULL };
-	static const char *const modes[] = { "query", "fragment", "form_post",
-	    NULL };
-	static const char *const gtypes[] = { "authorization_code",
-	    "refresh_token", "password", "client_credentials", "implicit",
-	    NULL };
-	static const char *const auth[] = { "client_secret_basic",
-	    "client_secret_post", "none", NULL };
-	static const char *const auth_conf[] = { "client_secret_basic",
-	    "client_secret_post", NULL };
-	static const char *const pkce[] = { "S256", "plain", NULL };
-	static const char *const algs[] = { "RS256", "ES256", NULL };
-	static const char *const subjects[] = { "pairwise", NULL };
-	static const char *const claims[] = { "sub", "iss", "aud", "exp",
-	    "iat", "auth_time", "nonce", "at_hash", "azp", "name", "nickname",
-	    "preferred_username", "picture", "gender", "locale", "updated_at",
-	    "email", "email_verified", NULL };
 	json_object	*o = json_object_new_object(), *scopes;
 	PGresult	*res;
-	int		 i;
+	size_t		 i;
+	int		 j;
 
 	json_object_object_add(o, "issuer",
 	    json_object_new_string(c->cfg.issuer));
-	add_endpoint(o, "authorization_endpoint", c->cfg.issuer,
-	    "/oauth2.0/authorize");
-	add_endpoint(o, "token_endpoint", c->cfg.issuer, "/oauth2.0/token");
-	add_endpoint(o, "revocation_endpoint", c->cfg.issuer,
-	    "/oauth2.0/revoke");
-	add_endpoint(o, "introspection_endpoint", c->cfg.issuer,
-	    "/oauth2.0/introspect");
-	/* OpenID Connect Discovery 1.0 §3; RP-Initiated Logout 1.0 §2.1. */
-	add_endpoint(o, "userinfo_endpoint", c->cfg.issuer,
-	    "/oauth2.0/userinfo");
-	add_endpoint(o, "jwks_uri", c->cfg.issuer, "/oauth2.0/jwks");
-	add_endpoint(o, "end_session_endpoint", c->cfg.issuer,
-	    "/oauth2.0/end_session");
-	json_object_object_add(o, "subject_types_supported", strings(subjects));
-	json_object_object_add(o, "id_token_signing_alg_values_supported",
-	    strings(algs));
-	json_object_object_add(o, "claims_supported", strings(claims));
-	json_object_object_add(o, "request_parameter_supported",
-	    json_object_new_boolean(0));
-	json_object_object_add(o, "request_uri_parameter_supported",
-	    json_object_new_boolean(0));
-	json_object_object_add(o, "response_types_supported", strings(rtypes));
-	json_object_object_add(o, "response_modes_supported", strings(modes));
-	json_object_object_add(o, "grant_types_supported", strings(gtypes));
-	json_object_object_add(o, "token_endpoint_auth_methods_supported",
-	    strings(auth));
-	json_object_object_add(o, "revocation_endpoint_auth_methods_supported",
-	    strings(auth_conf));
-	json_object_object_add(o,
-	    "introspection_endpoint_auth_methods_supported", strings(auth_conf));
-	json_object_object_add(o, "code_challenge_methods_supported",
-	    strings(pkce));
-	json_object_object_add(o,
-	    "authorization_response_iss_parameter_supported",
-	    json_object_new_boolean(1));
+	for (i = 0; i < sizeof(meta_endpoints) / sizeof(meta_endpoints[0]); i++)
+		add_endpoint(o, meta_endpoints[i][0], c->cfg.issuer,
+		    meta_endpoints[i][1]);
+	for (i = 0; i < sizeof(meta_lists) / sizeof(meta_lists[0]); i++)
+		json_object_object_add(o, meta_lists[i].key,
+		    strings(meta_lists[i].values));
+	for (i = 0; i < sizeof(meta_flags) / sizeof(meta_flags[0]); i++)
+		json_object_object_add(o, meta_flags[i].key,
+		    json_object_new_boolean(meta_flags[i].value));
 	if ((res = ctl_sql(c, "SELECT name FROM scopes ORDER BY name", 0,
 	    NULL)) == NULL) {
 		json_object_put(o);
 		return 1;
 	}
 	scopes = json_object_new_array();
-	for (i = 0; i < PQntuples(res); i++)
+	for (j = 0; j < PQntuples(res); j++)
 		json_object_array_add(scopes,
-		    json_object_new_string(PQgetvalue(res, i, 0)));
+		    json_object_new_string(PQgetvalue(res, j, 0)));
 	PQclear(res);
 	json_object_object_add(o, "scopes_supported", scopes);
 	printf("%s\n", json_object_to_json_string_ext(o,
