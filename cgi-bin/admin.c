@@ -26,7 +26,7 @@ static const char *const notices[] = {
  */
 struct action {
 	struct str		 id, name;
-	const char		*params[4];	/* [0] the id or the name */
+	const char		*params[4];	/* [0]: the id or name */
 	const char		*done;
 	struct console_view	 w;
 };
@@ -57,7 +57,7 @@ act_client_rotate(struct ctx *c, struct console *k, struct action *x)
 
 	(void)k;
 	x->params[1] = crypto_digest_param(&c->a, secret);
-	if ((n = console_do(c, CQ_CLIENT_SECRET, x->params)) == 1) {
+	if ((n = store_console_do(c, CQ_CLIENT_SECRET, x->params)) == 1) {
 		x->w.secret = secret;
 		x->w.secret_for = x->id;
 	}
@@ -69,7 +69,7 @@ act_client_delete(struct ctx *c, struct console *k, struct action *x)
 {
 	(void)k;
 	x->w.name = "clients";
-	return console_do(c, CQ_CLIENT_DELETE, x->params);
+	return store_console_do(c, CQ_CLIENT_DELETE, x->params);
 }
 
 static long
@@ -77,7 +77,7 @@ act_client_approve(struct ctx *c, struct console *k, struct action *x)
 {
 	(void)k;
 	x->params[1] = "approved";
-	return console_do(c, CQ_CLIENT_STATUS, x->params);
+	return store_console_do(c, CQ_CLIENT_STATUS, x->params);
 }
 
 /* Suspended: every token of the client is dead at once. */
@@ -88,9 +88,9 @@ act_client_suspend(struct ctx *c, struct console *k, struct action *x)
 
 	(void)k;
 	x->params[1] = "suspended";
-	if ((n = console_do(c, CQ_CLIENT_STATUS, x->params)) == 1 &&
-	    (console_do(c, CQ_CLIENT_REVOKE_ALL, x->params) < 0 ||
-	    console_do(c, CQ_CLIENT_REVOKE_CC, x->params) < 0))
+	if ((n = store_console_do(c, CQ_CLIENT_STATUS, x->params)) == 1 &&
+	    (store_console_do(c, CQ_CLIENT_REVOKE_ALL, x->params) < 0 ||
+	    store_console_do(c, CQ_CLIENT_REVOKE_CC, x->params) < 0))
 		n = -1;
 	return n;
 }
@@ -125,7 +125,7 @@ act_user_add(struct ctx *c, struct console *k, struct action *x)
 
 	if ((n = user_form(c, k, x)) != 0)
 		return n;
-	if ((n = console_do(c, CQ_USER_ADD, x->params)) == 0) {
+	if ((n = store_console_do(c, CQ_USER_ADD, x->params)) == 0) {
 		x->w.msg = "err_user_taken";
 		console_admin_page(c, k, 409, &x->w);
 		return ANSWERED;
@@ -141,8 +141,8 @@ act_user_password(struct ctx *c, struct console *k, struct action *x)
 
 	if ((n = user_form(c, k, x)) != 0)
 		return n;
-	if ((n = console_do(c, CQ_USER_PASSWORD, x->params)) == 1 &&
-	    console_do(c, CQ_USER_SESSIONS_END, x->params) < 0)
+	if ((n = store_console_do(c, CQ_USER_PASSWORD, x->params)) == 1 &&
+	    store_console_do(c, CQ_USER_SESSIONS_END, x->params) < 0)
 		n = -1;
 	return n;
 }
@@ -155,9 +155,9 @@ act_user_disable(struct ctx *c, struct console *k, struct action *x)
 
 	x->params[1] = "true";
 	x->params[2] = k->uid;
-	if ((n = console_do(c, CQ_USER_DISABLE, x->params)) == 1 &&
-	    (console_do(c, CQ_USER_SESSIONS_END, x->params) < 0 ||
-	    console_do(c, CQ_USER_REVOKE_ALL, x->params) < 0))
+	if ((n = store_console_do(c, CQ_USER_DISABLE, x->params)) == 1 &&
+	    (store_console_do(c, CQ_USER_SESSIONS_END, x->params) < 0 ||
+	    store_console_do(c, CQ_USER_REVOKE_ALL, x->params) < 0))
 		n = -1;
 	return n;
 }
@@ -167,14 +167,14 @@ act_user_enable(struct ctx *c, struct console *k, struct action *x)
 {
 	x->params[1] = "false";
 	x->params[2] = k->uid;
-	return console_do(c, CQ_USER_DISABLE, x->params);
+	return store_console_do(c, CQ_USER_DISABLE, x->params);
 }
 
 static long
 act_user_delete(struct ctx *c, struct console *k, struct action *x)
 {
 	x->params[1] = k->uid;
-	return console_do(c, CQ_USER_DELETE, x->params);
+	return store_console_do(c, CQ_USER_DELETE, x->params);
 }
 
 static long
@@ -192,7 +192,7 @@ act_scope_set(struct ctx *c, struct console *k, struct action *x)
 	x->params[1] = text.p;
 	x->params[2] = text2.p;
 	/* The table's CHECK refuses a bad name: a 400, not a 500. */
-	if ((n = console_do(c, CQ_SCOPE_SET, x->params)) >= 0 ||
+	if ((n = store_console_do(c, CQ_SCOPE_SET, x->params)) >= 0 ||
 	    c->db.state != DB_ERROR)
 		return n;
 refused:
@@ -212,9 +212,10 @@ act_purge(struct ctx *c, struct console *k, struct action *x)
 
 static const struct {
 	const char	*op;
-	long		(*run)(struct ctx *, struct console *, struct action *);
+	long		(*run)(struct ctx *, struct console *,
+			    struct action *);
 	const char	*done;		/* the notice after it */
-	int		 sensitive;	/* asks the password on an old login */
+	int		 sensitive;	/* password again on an old login */
 } actions[] = {
 	{ "client_add", act_client_add, NULL, 0 },
 	{ "client_edit", act_client_edit, NULL, 0 },

@@ -83,7 +83,7 @@ console_session(struct ctx *c, struct console *k, const char *action,
 		return 1;
 	}
 	params[0] = k->hash;
-	if ((res = console_q(c, CQ_SESSION, params)) == NULL) {
+	if ((res = store_console_q(c, CQ_SESSION, params)) == NULL) {
 		page_db_failure(c);
 		return -1;
 	}
@@ -125,7 +125,7 @@ console_reauth(struct ctx *c, struct console *k)
 		return LOGIN_BAD;
 	if ((r = login_recheck(c, &k->u, pw)) != LOGIN_OK)
 		return r;
-	if (console_do(c, CQ_REAUTHED, params) < 0)
+	if (store_console_do(c, CQ_REAUTHED, params) < 0)
 		return LOGIN_DB;
 	k->age = 0;
 	return LOGIN_OK;
@@ -142,7 +142,7 @@ console_audit(struct ctx *c, const char *actor, const char *action,
 	params[2] = str_dup(&c->a, target);
 	params[3] = str_dup(&c->a, detail);
 	params[4] = str_dup(&c->a, c->req.remote_addr);
-	return console_do(c, CQ_AUDIT_ADD, params) < 0 ? -1 : 0;
+	return store_console_do(c, CQ_AUDIT_ADD, params) < 0 ? -1 : 0;
 }
 
 struct tvars *

@@ -92,7 +92,7 @@ fill_clients(struct ctx *c, struct tvars *v, const struct console_view *w,
 	int		 i;
 
 	(void)w;
-	if ((res = console_q(c, CQ_CLIENT_LIST, NULL)) == NULL)
+	if ((res = store_console_q(c, CQ_CLIENT_LIST, NULL)) == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(res); i++)
 		console_client_vars(c, tvars_add_item(v, "clients"), res, i);
@@ -113,7 +113,7 @@ fill_client(struct ctx *c, struct tvars *v, const struct console_view *w,
 
 	params[0] = str_dup(&c->a, w->client_id);
 	params[1] = NULL;
-	if ((res = console_q(c, CQ_CLIENT_ONE, params)) == NULL)
+	if ((res = store_console_q(c, CQ_CLIENT_ONE, params)) == NULL)
 		return -1;
 	if (PQntuples(res) != 1)
 		rc = 1;
@@ -136,7 +136,7 @@ fill_users(struct ctx *c, struct tvars *v, const struct console_view *w,
 	PGresult	*res;
 
 	(void)w, (void)scopes;
-	if ((res = console_q(c, CQ_USER_LIST, NULL)) == NULL)
+	if ((res = store_console_q(c, CQ_USER_LIST, NULL)) == NULL)
 		return -1;
 	rows_items(c, v, res, "users", cols);
 	PQclear(res);
@@ -161,7 +161,7 @@ fill_audit(struct ctx *c, struct tvars *v, const struct console_view *w,
 	PGresult	*res;
 
 	(void)w, (void)scopes;
-	if ((res = console_q(c, CQ_AUDIT_LIST, NULL)) == NULL)
+	if ((res = store_console_q(c, CQ_AUDIT_LIST, NULL)) == NULL)
 		return -1;
 	rows_items(c, v, res, "audit", cols);
 	PQclear(res);
@@ -195,7 +195,7 @@ view_fill(struct ctx *c, struct tvars *v, const struct console_view *w)
 		if (strcmp(w->name, views[i].name) == 0)
 			break;
 	if (views[i].scopes &&
-	    (scopes = console_q(c, CQ_SCOPE_LIST, NULL)) == NULL)
+	    (scopes = store_console_q(c, CQ_SCOPE_LIST, NULL)) == NULL)
 		return -1;
 	rc = views[i].fill(c, v, w, scopes);
 	PQclear(scopes);
@@ -295,12 +295,13 @@ set_uris(struct ctx *c, struct str id, struct str uris)
 
 	params[0] = str_dup(&c->a, id);
 	params[1] = str_dup(&c->a, uris);
-	return console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
-	    console_do(c, CQ_CLIENT_URIS_ADD, params) < 0 ? -1 : 0;
+	return store_console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
+	    store_console_do(c, CQ_CLIENT_URIS_ADD, params) < 0 ? -1 : 0;
 }
 
 void
-console_admin_client_add(struct ctx *c, struct console *k, struct console_view *w)
+console_admin_client_add(struct ctx *c, struct console *k,
+    struct console_view *w)
 {
 	struct client_form	 f;
 	struct str		 secret = STR_NULL, pub = STR_NULL;
@@ -328,7 +329,7 @@ console_admin_client_add(struct ctx *c, struct console *k, struct console_view *
 	params[8] = params[9] = params[10] = "";
 	params[11] = NULL;
 	if (console_tx(c, "BEGIN") ||
-	    console_do(c, CQ_CLIENT_ADD, params) < 0 ||
+	    store_console_do(c, CQ_CLIENT_ADD, params) < 0 ||
 	    set_uris(c, str_c(id), f.uris) ||
 	    console_audit(c, k->u.username.p, "client.create", str_c(id),
 	    f.name) || console_tx(c, "COMMIT")) {
@@ -345,8 +346,8 @@ console_admin_client_add(struct ctx *c, struct console *k, struct console_view *
 }
 
 void
-console_admin_client_edit(struct ctx *c, struct console *k, struct console_view *w,
-    struct str id)
+console_admin_client_edit(struct ctx *c, struct console *k,
+    struct console_view *w, struct str id)
 {
 	struct client_form	 f;
 	const char		*params[5];
@@ -363,7 +364,7 @@ console_admin_client_edit(struct ctx *c, struct console *k, struct console_view 
 	params[3] = f.grants.p;
 	params[4] = f.scopes.p;
 	if (console_tx(c, "BEGIN") ||
-	    (n = console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
+	    (n = store_console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
 	    (n == 1 && (set_uris(c, id, f.uris) ||
 	    console_audit(c, k->u.username.p, "client.edit", id, f.name))) ||
 	    console_tx(c, "COMMIT")) {

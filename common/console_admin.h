@@ -15,8 +15,8 @@ struct console_view {
 };
 
 /* Answer with view w of the console (404 for a gone client). */
-void	console_admin_page(struct ctx *, const struct console *k, int status,
-	    const struct console_view *w);
+void	console_admin_page(struct ctx *, const struct console *k,
+	    int status, const struct console_view *w);
 
 /* The new-client form: the client made and shown with its secret. */
 void	console_admin_client_add(struct ctx *, struct console *k,

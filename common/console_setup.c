@@ -41,7 +41,7 @@ installed(struct ctx *c)
 	PGresult	*res;
 	int		 yes;
 
-	if ((res = console_q(c, CQ_ADMIN_EXISTS, NULL)) == NULL)
+	if ((res = store_console_q(c, CQ_ADMIN_EXISTS, NULL)) == NULL)
 		return c->db.state == DB_DOWN ? -1 : 0;
 	yes = store_bool(res, 0, 0);
 	PQclear(res);
@@ -95,11 +95,11 @@ setup_admin(struct ctx *c, struct str name, const char *phc, long *made)
 	if ((res = db_exec_plain(&c->db, "BEGIN")) == NULL)
 		return -1;
 	PQclear(res);
-	if (console_do(c, CQ_SETUP_LOCK, NULL) < 0 ||
-	    (*made = console_do(c, CQ_SETUP_ADMIN, params)) < 0)
+	if (store_console_do(c, CQ_SETUP_LOCK, NULL) < 0 ||
+	    (*made = store_console_do(c, CQ_SETUP_ADMIN, params)) < 0)
 		goto fail;
 	for (i = 0; i < sizeof(seed_scopes) / sizeof(seed_scopes[0]); i++)
-		if (console_do(c, CQ_SCOPE_SEED, seed_scopes[i]) < 0)
+		if (store_console_do(c, CQ_SCOPE_SEED, seed_scopes[i]) < 0)
 			goto fail;
 	if ((res = db_exec_plain(&c->db, "COMMIT")) == NULL)
 		goto fail;

@@ -14,7 +14,7 @@
  * bench/purge measures it against one DELETE and against tokens
  * partitioned by expiry (bench/README.md).
  */
-#define PURGE_BLOCKS	2048		/* 16 MB of heap per transaction */
+#define PURGE_BLOCKS	2048	/* 16 MB of heap per transaction */
 
 #define PURGE_WALK(table, cond) \
 	"DELETE FROM " table " WHERE ctid >= $1::tid AND ctid < $2::tid" \
