@@ -7,6 +7,7 @@
 #include "console_setup.h"
 #include "crypto.h"
 #include "login.h"
+#include "page.h"
 #include "password.h"
 #include "purge.h"
 #include "urlenc.h"

@@ -5,10 +5,12 @@
 #include "answer.h"
 #include "clientauth.h"
 #include "crypto.h"
+#include "csrf.h"
 #include "fcgi_loop.h"
 #include "idtoken.h"
 #include "login.h"
 #include "oidcreq.h"
+#include "page.h"
 #include "pkce.h"
 #include "redirect_uri.h"
 #include "session.h"
@@ -541,7 +543,7 @@ do_consent(struct ctx *c, const struct areq *r)
 	if (review_gate(c, r, &u))
 		return;
 	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-	    request_cross_site(c) ||
+	    csrf_cross_site(c) ||
 	    !csrf_check(c, "consent", str_c(hash), fingerprint(c, r), token)) {
 		error_page(c, 403, "access_denied",
 		    "The form expired or came from another site.");

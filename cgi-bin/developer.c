@@ -4,6 +4,8 @@
 
 #include "console.h"
 #include "crypto.h"
+#include "csrf.h"
+#include "page.h"
 #include "redirect_uri.h"
 #include "store_util.h"
 #include "urlenc.h"

@@ -1,6 +1,8 @@
 /* end_session.c: GET|POST /oauth2.0/end_session: RP-Initiated Logout 1.0 */
+#include "csrf.h"
 #include "fcgi_loop.h"
 #include "idtoken.h"
+#include "page.h"
 #include "redirect_uri.h"
 #include "session.h"
 #include "store_oidc.h"
@@ -158,7 +160,7 @@ end_session(struct ctx *c)
 		req_param(&c->req, "op", &op);
 	if (str_eq_c(op, "logout")) {
 		if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-		    request_cross_site(c) || !csrf_check(c, "end_session",
+		    csrf_cross_site(c) || !csrf_check(c, "end_session",
 		    str_c(hash), csrf_fingerprint(&c->a, r.v, NLOGOUT),
 		    token)) {
 			page_error(c, 403, "access_denied",

@@ -14,8 +14,8 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
 
 	json_object_object_add(o, "ret", json_object_new_int(oerr_qq(e)));
 	json_object_object_add(o, "msg", json_object_new_string(oerr_desc(e)));
-	json_reply(&c->resp, status, o,
-	    jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN, cb);
+	resp_json(&c->resp, status, o,
+	    jsonp ? RESP_JSONP_NAMED : RESP_JSON, cb);
 	json_object_put(o);
 }
 
@@ -120,7 +120,7 @@ get_user_info(struct ctx *c)
 	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
 	add_pictures(c, o, t.avatar);
 	cors_answer(c, t.client_id);
-	json_reply(&c->resp, 200, o, jsonp ? JSON_NAMED_CALLBACK : JSON_PLAIN,
+	resp_json(&c->resp, 200, o, jsonp ? RESP_JSONP_NAMED : RESP_JSON,
 	    cb);
 	json_object_put(o);
 	return;

@@ -2,8 +2,10 @@
 #include <stdio.h>
 
 #include "crypto.h"
+#include "csrf.h"
 #include "fcgi_loop.h"
 #include "login.h"
+#include "page.h"
 #include "password.h"
 #include "session.h"
 
@@ -164,7 +166,7 @@ grants(struct ctx *c)
 		return;
 	}
 	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-	    request_cross_site(c) ||
+	    csrf_cross_site(c) ||
 	    !csrf_check(c, "grants", str_c(hash), STR_NULL, token)) {
 		resp_plain(&c->resp, 403, "the form expired or came from "
 		    "another site");

@@ -19,7 +19,7 @@ introspect(struct ctx *c)
 	char			 sub[OPENID_LEN + 1];
 	int			 rc = 1;
 
-	if (token_request_begin(c, 0, NULL, &tok, &e) ||
+	if (client_token_request(c, 0, NULL, &tok, &e) ||
 	    client_credentials(c, &k.id, &secret, &e))
 		goto fail;
 	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
@@ -30,9 +30,9 @@ introspect(struct ctx *c)
 	 */
 	if (tok.n <= 512) {
 		hash = crypto_digest_param(&c->a, tok);
-		if ((r = replica(c)) != NULL) {
+		if ((r = fcgi_replica(c)) != NULL) {
 			rc = store_token_get_own(r, &c->a, hash, &k, &t);
-			replica_done(c, rc);
+			fcgi_replica_done(c, rc);
 		}
 		/* No replica, it failed, or the token is younger than it. */
 		if (rc != 0 && (rc = store_token_get_own(&c->db, &c->a, hash,
@@ -71,7 +71,7 @@ introspect(struct ctx *c)
 			json_object_object_add(o, "username",
 			    json_str(t.username));
 	}
-	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
+	resp_json(&c->resp, 200, o, RESP_JSON, STR_NULL);
 	json_object_put(o);
 	return;
 fail:

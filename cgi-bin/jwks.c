@@ -1,5 +1,6 @@
 /* jwks.c: GET /oauth2.0/jwks: the public signing keys (RFC 7517 §5) */
 #include "fcgi_loop.h"
+#include "page.h"
 #include "store_oidc.h"
 
 /*

@@ -1,5 +1,7 @@
 /* logout.c: POST /oauth2.0/logout: end the login session server-side */
+#include "csrf.h"
 #include "fcgi_loop.h"
+#include "page.h"
 #include "session.h"
 #include "store.h"
 
@@ -29,7 +31,7 @@ logout(struct ctx *c)
 	}
 	if (rc == 0) {
 		if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-		    request_cross_site(c) ||
+		    csrf_cross_site(c) ||
 		    !csrf_check(c, "grants", str_c(hash), STR_NULL, token)) {
 			resp_plain(&c->resp, 403, "the form expired or came "
 			    "from another site");

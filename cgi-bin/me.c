@@ -9,14 +9,14 @@ static void
 reply(struct ctx *c, json_object *o, int status, int jsonp, struct str cb)
 {
 	struct str	fmt;
-	enum json_fmt	f = JSON_QQ_CALLBACK;
+	enum resp_json	f = RESP_JSONP_QQ;
 
 	if (req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
 	    str_eq_c(fmt, "json"))
-		f = JSON_PLAIN;
+		f = RESP_JSON;
 	else if (jsonp)
-		f = JSON_NAMED_CALLBACK;
-	json_reply(&c->resp, status, o, f, cb);
+		f = RESP_JSONP_NAMED;
+	resp_json(&c->resp, status, o, f, cb);
 }
 
 static void

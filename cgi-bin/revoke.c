@@ -14,7 +14,7 @@ revoke(struct ctx *c)
 	if (cors_preflight(c))
 		return;
 	cors_answer(c, STR_NULL);
-	if (token_request_begin(c, 1, &cl, &tok, &e))
+	if (client_token_request(c, 1, &cl, &tok, &e))
 		goto fail;
 	/* RFC 7009 §2.2: unknown tokens are not an error. */
 	if (tok.n <= 512 && store_token_revoke(&c->db,

@@ -405,14 +405,14 @@ reply_error(struct ctx *c, const struct oerror *e, enum qq_fmt qq)
 		if (status < 500 && e->code != OERR_METHOD_NOT_ALLOWED &&
 		    e->code != OERR_TOO_LARGE && c->req.err == REQ_OK)
 			status = 200;
-		json_reply(&c->resp, status, o, qq == QQ_JSON ? JSON_PLAIN :
-		    JSON_QQ_CALLBACK, STR_NULL);
+		resp_json(&c->resp, status, o, qq == QQ_JSON ? RESP_JSON :
+		    RESP_JSONP_QQ, STR_NULL);
 	} else {
 		json_object_object_add(o, "error",
 		    json_object_new_string(oerr_name(e->code)));
 		json_object_object_add(o, "error_description",
 		    json_object_new_string(oerr_desc(e)));
-		json_reply(&c->resp, status, o, JSON_PLAIN, STR_NULL);
+		resp_json(&c->resp, status, o, RESP_JSON, STR_NULL);
 	}
 	json_object_put(o);
 	if (e->code == OERR_INVALID_CLIENT)
@@ -461,7 +461,7 @@ reply_ok(struct ctx *c, const struct issued *t, enum qq_fmt qq)
 	json_object_object_add(o, "scope", json_str(t->scope));
 	if (t->id_token.n)
 		json_object_object_add(o, "id_token", json_str(t->id_token));
-	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
+	resp_json(&c->resp, 200, o, RESP_JSON, STR_NULL);
 	json_object_put(o);
 }
 

@@ -131,7 +131,7 @@ userinfo(struct ctx *c)
 	json_object_object_add(o, "sub",
 	    json_str(idtoken_sub(c, t.client_id, t.user_id)));
 	claims(c, o, &s, &u);
-	json_reply(&c->resp, 200, o, JSON_PLAIN, STR_NULL);
+	resp_json(&c->resp, 200, o, RESP_JSON, STR_NULL);
 	json_object_put(o);
 	return;
 fail:

@@ -1,5 +1,6 @@
 /* answer.c: an authorization response: redirect, or form_post page */
 #include "answer.h"
+#include "page.h"
 #include "redirect_uri.h"
 
 void

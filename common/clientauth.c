@@ -3,21 +3,10 @@
 
 #include "clientauth.h"
 #include "header.h"
-#include "json.h"
 
 /* Client-secret failures per client before 429 (brute-force guard). */
 #define CLIENT_FAIL_MAX		20
 #define CLIENT_FAIL_WINDOW	300
-
-void
-oerror_from_db(struct ctx *c, struct oerror *e)
-{
-	if (c->db.state == DB_DOWN)
-		OERR_SET(e, OERR_TEMPORARILY_UNAVAILABLE, 0,
-		    "the database is unavailable, retry later");
-	else
-		OERR_SET(e, OERR_SERVER_ERROR, 0, "internal server error");
-}
 
 int
 client_credentials(struct ctx *c, struct str *id, struct str *secret,
@@ -29,7 +18,7 @@ client_credentials(struct ctx *c, struct str *id, struct str *secret,
 
 	*secret = STR_NULL;
 	if (c->req.nauthorization)
-		basic = auth_basic(&c->a, c->req.authorization, &bid, &bsecret);
+		basic = header_basic(&c->a, c->req.authorization, &bid, &bsecret);
 	if (basic == -1) {
 		OERR_SET(e, OERR_INVALID_CLIENT, 100009,
 		    "malformed Basic authorization header");
@@ -122,30 +111,8 @@ client_authenticate(struct ctx *c, int allow_public, struct client *cl,
 	return -1;
 }
 
-void
-oerror_reply_json(struct ctx *c, const struct oerror *e, const char *allow)
-{
-	json_object	*o = json_object_new_object();
-
-	json_object_object_add(o, "error",
-	    json_object_new_string(oerr_name(e->code)));
-	json_object_object_add(o, "error_description",
-	    json_object_new_string(oerr_desc(e)));
-	json_reply(&c->resp, oerr_status(e->code), o, JSON_PLAIN, STR_NULL);
-	json_object_put(o);
-	if (e->code == OERR_INVALID_CLIENT)
-		resp_header(&c->resp, "WWW-Authenticate",
-		    STR_LIT("Basic realm=\"oauth2\""));
-	if (e->code == OERR_TOO_MANY_REQUESTS)
-		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
-	if (e->code == OERR_TEMPORARILY_UNAVAILABLE)
-		resp_header(&c->resp, "Retry-After", STR_LIT("5"));
-	if (e->code == OERR_METHOD_NOT_ALLOWED)
-		resp_header(&c->resp, "Allow", str_c(allow));
-}
-
 int
-token_request_begin(struct ctx *c, int allow_public, struct client *cl,
+client_token_request(struct ctx *c, int allow_public, struct client *cl,
     struct str *tok, struct oerror *e)
 {
 	struct str	hint;

@@ -33,18 +33,7 @@ int	client_authenticate(struct ctx *, int allow_public, struct client *c,
  * NULL: the caller does it). Returns 0 with *c and *token set, or -1 with
  * e set.
  */
-int	token_request_begin(struct ctx *, int allow_public, struct client *c,
+int	client_token_request(struct ctx *, int allow_public, struct client *c,
 	    struct str *token, struct oerror *e);
-
-/* Set e from the database state after a failed store call. */
-void	oerror_from_db(struct ctx *, struct oerror *e);
-
-/*
- * Answer e as RFC 6749 §5.2 JSON ({"error","error_description"}) with its
- * status, WWW-Authenticate for invalid_client, Retry-After for 429/503 and
- * Allow for 405 (allow names the methods).
- */
-void	oerror_reply_json(struct ctx *, const struct oerror *e,
-	    const char *allow);
 
 #endif

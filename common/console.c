@@ -4,7 +4,9 @@
 
 #include "console.h"
 #include "crypto.h"
+#include "csrf.h"
 #include "login.h"
+#include "page.h"
 #include "redirect_uri.h"
 #include "session.h"
 #include "store_util.h"
@@ -107,7 +109,7 @@ console_csrf_ok(struct ctx *c, const struct console *k)
 	struct str	token;
 
 	return req_param(&c->req, "csrf", &token) == FORM_ONE &&
-	    !request_cross_site(c) &&
+	    !csrf_cross_site(c) &&
 	    csrf_check(c, "grants", str_c(k->hash), STR_NULL, token);
 }
 

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "console_admin.h"
 #include "crypto.h"
+#include "page.h"
 #include "redirect_uri.h"
 #include "store_util.h"
 

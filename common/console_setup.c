@@ -8,8 +8,10 @@
 #include "console.h"
 #include "console_setup.h"
 #include "crypto.h"
+#include "csrf.h"
 #include "login.h"
 #include "migrate.h"
+#include "page.h"
 #include "password.h"
 #include "session.h"
 #include "store_util.h"
@@ -137,7 +139,7 @@ setup_gate(struct ctx *c)
 		setup_page(c, 200, NULL, STR_NULL);
 		return 1;
 	}
-	if (request_cross_site(c)) {
+	if (csrf_cross_site(c)) {
 		setup_page(c, 403, "err_csrf", STR_NULL);
 		return 1;
 	}

@@ -95,7 +95,7 @@ serve(struct ctx *c, struct io *io, handler_fn h, int *config_ok,
 	}
 	req_read(&c->req, &c->a, io);
 	resp_init(&c->resp, &c->a);
-	c->lang = accept_language(c->req.accept_language);
+	c->lang = header_accept_language(c->req.accept_language);
 	c->pre = STR_NULL;
 	if (!*config_ok)
 		resp_plain(&c->resp, 500, "server configuration error");
@@ -160,27 +160,6 @@ fcgi_main_keyless(const char *prog, handler_fn h)
 	return run(prog, h, 1);
 }
 
-void
-page_render(struct ctx *c, int status, const char *name, struct tvars *v)
-{
-	struct str	t;
-	const char	*dir = c->cfg.template_dir ? c->cfg.template_dir :
-	    OAUTH_TEMPLATE_DIR;
-
-	tvars_setc(v, "lang", c->lang);
-	strbuf_reset(&c->resp.body);
-	if (template_load(dir, c->lang, name, &t) ||
-	    template_render(&c->resp.body, t, v)) {
-		fprintf(stderr, "%s: template %s/%s/%s.html unusable\n",
-		    c->prog, dir, c->lang, name);
-		resp_plain(&c->resp, 500, "server error: template");
-		return;
-	}
-	c->resp.status = status;
-	c->resp.html = 1;
-	c->resp.content_type = "text/html;charset=UTF-8";
-}
-
 #define REPLICA_PAUSE	5	/* s without the replica after it failed */
 
 static long
@@ -193,7 +172,7 @@ now_s(void)
 }
 
 struct db *
-replica(struct ctx *c)
+fcgi_replica(struct ctx *c)
 {
 	if (c->rdb.dsn == NULL || (c->rdb_pause && now_s() < c->rdb_pause))
 		return NULL;
@@ -201,31 +180,9 @@ replica(struct ctx *c)
 }
 
 void
-replica_done(struct ctx *c, int rc)
+fcgi_replica_done(struct ctx *c, int rc)
 {
 	/* A miss is normal (minted a moment ago): only a dead link pauses. */
 	c->rdb_pause = rc == -1 && c->rdb.state == DB_DOWN ?
 	    now_s() + REPLICA_PAUSE : 0;
-}
-
-void
-page_error(struct ctx *c, int status, const char *error, const char *desc)
-{
-	struct tvars	*v = tvars_new(&c->a, NULL);
-	char		 s[8];
-
-	snprintf(s, sizeof(s), "%d", status);
-	tvars_setc(v, "status", s);
-	tvars_setc(v, "error", error);
-	tvars_setc(v, "description", desc);
-	page_render(c, status, "error", v);
-}
-
-void
-page_db_failure(struct ctx *c)
-{
-	if (c->db.state == DB_DOWN)
-		resp_plain(&c->resp, 503, "service temporarily unavailable");
-	else
-		resp_plain(&c->resp, 500, "internal server error");
 }

@@ -41,29 +41,12 @@ int	fcgi_main(const char *prog, handler_fn h);
 int	fcgi_main_keyless(const char *prog, handler_fn h);
 
 /*
- * Render template name with v into an HTML response with the given
- * status. A missing or broken template becomes a plain 500.
- */
-void	page_render(struct ctx *, int status, const char *name,
-	    struct tvars *v);
-
-/*
  * The replica of pg_dsn_read for a token lookup, or NULL when none is
  * configured or it failed to answer in the last few seconds. The caller
  * asks the primary (c->db) when the replica finds nothing or fails, and
- * reports that with replica_done(c, rc).
+ * reports that with fcgi_replica_done(c, rc).
  */
-struct db	*replica(struct ctx *);
-void		 replica_done(struct ctx *, int rc);
-
-/*
- * The error page (template "error") with status, an error code and a
- * description for the user.
- */
-void	page_error(struct ctx *, int status, const char *error,
-	    const char *desc);
-
-/* The 500/503 answer for a database failure, as plain text. */
-void	page_db_failure(struct ctx *);
+struct db	*fcgi_replica(struct ctx *);
+void		 fcgi_replica_done(struct ctx *, int rc);
 
 #endif

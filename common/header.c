@@ -6,7 +6,7 @@
 #include "urlenc.h"
 
 int
-cookie_get(struct str h, const char *name, struct str *v)
+header_cookie(struct str h, const char *name, struct str *v)
 {
 	size_t		i = 0, start, eq, nlen = strlen(name);
 	int		found = 0;
@@ -51,7 +51,7 @@ scheme(struct str h, const char *name, struct str *rest)
 }
 
 int
-auth_basic(struct arena *a, struct str h, struct str *id, struct str *secret)
+header_basic(struct arena *a, struct str h, struct str *id, struct str *secret)
 {
 	unsigned char	 buf[1024];
 	struct str	 rest, raw, rid, rsec;
@@ -86,7 +86,7 @@ fail:
 }
 
 int
-auth_bearer(struct str h, struct str *token)
+header_bearer(struct str h, struct str *token)
 {
 	struct str	rest;
 	size_t		i, eq;
@@ -139,7 +139,7 @@ quality(struct str item)
 }
 
 const char *
-accept_language(struct str h)
+header_accept_language(struct str h)
 {
 	size_t		i = 0, start;
 	struct str	item;

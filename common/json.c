@@ -1,4 +1,4 @@
-/* json.c: JSON and JSONP replies built with json-c */
+/* json.c: JSON text with json-c, safe inside JavaScript too */
 #include <string.h>
 
 #include "json.h"
@@ -45,38 +45,14 @@ append_js_safe(struct strbuf *b, const char *s, size_t n)
 }
 
 void
-json_reply(struct resp *r, int status, json_object *o, enum json_fmt fmt,
-    struct str cb)
+json_append(struct strbuf *b, json_object *o)
 {
 	const char	*s;
 	size_t		 n;
 
 	s = json_object_to_json_string_length(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	r->status = status;
-	r->html = 0;
-	strbuf_reset(&r->body);
-	switch (fmt) {
-	case JSON_PLAIN:
-		r->content_type = "application/json;charset=UTF-8";
-		append_js_safe(&r->body, s, n);
-		break;
-	case JSON_QQ_CALLBACK:
-		r->content_type = "application/javascript;charset=UTF-8";
-		strbuf_puts(&r->body, "callback( ");
-		append_js_safe(&r->body, s, n);
-		strbuf_puts(&r->body, " );\n");
-		break;
-	case JSON_NAMED_CALLBACK:
-		/* The comment defeats Rosetta-Flash style SWF sniffing. */
-		r->content_type = "application/javascript;charset=UTF-8";
-		strbuf_puts(&r->body, "/**/");
-		strbuf_append(&r->body, cb.p, cb.n);
-		strbuf_puts(&r->body, "( ");
-		append_js_safe(&r->body, s, n);
-		strbuf_puts(&r->body, " );\n");
-		break;
-	}
+	append_js_safe(b, s, n);
 }
 
 json_object *

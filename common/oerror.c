@@ -1,4 +1,6 @@
-/* oerror.c: protocol errors: RFC 6749 name, HTTP status and QQ code */
+/* oerror.c: protocol errors: name, HTTP status, QQ code, JSON answer */
+#include "fcgi_loop.h"
+#include "json.h"
 #include "oerror.h"
 
 static const struct {
@@ -36,16 +38,12 @@ static const struct {
 	    "access token check failed" },
 	[OERR_INSUFFICIENT_SCOPE] = { "insufficient_scope", 403, 100030,
 	    "the token lacks the scope this API needs" },
-	[OERR_UNSUPPORTED_TOKEN_TYPE] = { "unsupported_token_type", 400,
-	    100000, "unsupported token type" },
 	[OERR_METHOD_NOT_ALLOWED] = { "invalid_request", 405, 100000,
 	    "method not allowed" },
 	[OERR_TOO_LARGE] = { "invalid_request", 413, 100000,
 	    "request body too large" },
 	[OERR_TOO_MANY_REQUESTS] = { "slow_down", 429, 100000,
 	    "too many attempts, try again later" },
-	[OERR_FORBIDDEN] = { "access_denied", 403, 100000,
-	    "the form expired or came from another site" },
 	[OERR_REQUEST_NOT_SUPPORTED] = { "request_not_supported", 400, 100000,
 	    "request objects are not supported" },
 };
@@ -82,4 +80,36 @@ oerr_desc(const struct oerror *e)
 	if (e->desc)
 		return e->desc;
 	return valid(e->code) ? oerr_table[e->code].desc : "error";
+}
+
+void
+oerror_from_db(struct ctx *c, struct oerror *e)
+{
+	if (c->db.state == DB_DOWN)
+		OERR_SET(e, OERR_TEMPORARILY_UNAVAILABLE, 0,
+		    "the database is unavailable, retry later");
+	else
+		OERR_SET(e, OERR_SERVER_ERROR, 0, "internal server error");
+}
+
+void
+oerror_reply_json(struct ctx *c, const struct oerror *e, const char *allow)
+{
+	json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "error",
+	    json_object_new_string(oerr_name(e->code)));
+	json_object_object_add(o, "error_description",
+	    json_object_new_string(oerr_desc(e)));
+	resp_json(&c->resp, oerr_status(e->code), o, RESP_JSON, STR_NULL);
+	json_object_put(o);
+	if (e->code == OERR_INVALID_CLIENT)
+		resp_header(&c->resp, "WWW-Authenticate",
+		    STR_LIT("Basic realm=\"oauth2\""));
+	if (e->code == OERR_TOO_MANY_REQUESTS)
+		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
+	if (e->code == OERR_TEMPORARILY_UNAVAILABLE)
+		resp_header(&c->resp, "Retry-After", STR_LIT("5"));
+	if (e->code == OERR_METHOD_NOT_ALLOWED)
+		resp_header(&c->resp, "Allow", str_c(allow));
 }

@@ -1,4 +1,4 @@
-/* oerror.h: protocol errors: RFC 6749 name, HTTP status and QQ code */
+/* oerror.h: protocol errors: name, HTTP status, QQ code, JSON answer */
 #ifndef OERROR_H
 #define OERROR_H
 
@@ -18,11 +18,9 @@ enum oerr {
 	OERR_CONSENT_REQUIRED,
 	OERR_INVALID_TOKEN,
 	OERR_INSUFFICIENT_SCOPE,
-	OERR_UNSUPPORTED_TOKEN_TYPE,
 	OERR_METHOD_NOT_ALLOWED,
 	OERR_TOO_LARGE,
 	OERR_TOO_MANY_REQUESTS,
-	OERR_FORBIDDEN,
 	OERR_REQUEST_NOT_SUPPORTED,	/* OpenID Connect Core §3.1.2.6 */
 	OERR__COUNT
 };
@@ -49,5 +47,18 @@ int		 oerr_qq(const struct oerror *e);
 
 /* e->desc if set, else the table's default English description. */
 const char	*oerr_desc(const struct oerror *e);
+
+struct ctx;
+
+/* Set e from the database state after a failed store call. */
+void	oerror_from_db(struct ctx *, struct oerror *e);
+
+/*
+ * Answer e as RFC 6749 §5.2 JSON ({"error","error_description"}) with its
+ * status, WWW-Authenticate for invalid_client, Retry-After for 429/503 and
+ * Allow for 405 (allow names the methods).
+ */
+void	oerror_reply_json(struct ctx *, const struct oerror *e,
+	    const char *allow);
 
 #endif

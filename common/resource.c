@@ -1,5 +1,4 @@
 /* resource.c: access-token checks shared by /oauth2.0/me and /user/get_user_info */
-#include "clientauth.h"
 #include "crypto.h"
 #include "header.h"
 #include "json.h"
@@ -18,7 +17,7 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 	*bearer = 0;
 	g = req_param(&c->req, "access_token", &q);
 	if (c->req.nauthorization) {
-		hb = auth_bearer(c->req.authorization, &h);
+		hb = header_bearer(c->req.authorization, &h);
 		if (hb == -1) {
 			*bearer = 1;
 			OERR_SET(e, OERR_INVALID_REQUEST, 100016,
@@ -46,9 +45,9 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 	}
 	hash = crypto_digest_param(&c->a, q);
 	rc = 1;
-	if ((r = replica(c)) != NULL) {
+	if ((r = fcgi_replica(c)) != NULL) {
 		rc = store_token_get(r, &c->a, hash, with, t);
-		replica_done(c, rc);
+		fcgi_replica_done(c, rc);
 	}
 	/* No replica, or it failed, or the token is younger than its copy. */
 	if (rc != 0)
@@ -74,7 +73,8 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 	return 0;
 }
 
-void
+/* Add "WWW-Authenticate: Bearer …" for e (RFC 6750 §3). */
+static void
 resource_challenge(struct ctx *c, const struct oerror *e)
 {
 	struct strbuf	b;
@@ -90,7 +90,11 @@ resource_challenge(struct ctx *c, const struct oerror *e)
 	resp_header(&c->resp, "WWW-Authenticate", strbuf_str(&b));
 }
 
-int
+/*
+ * The reply format a resource request asked for: JSONP when callback is
+ * given (it must be a valid name, else -1 with e set), JSON otherwise.
+ */
+static int
 resource_callback(struct ctx *c, int *jsonp, struct str *cb,
     struct oerror *e)
 {

@@ -26,9 +26,6 @@ int	resource_token(struct ctx *, unsigned with, struct token_row *t,
 int	resource_begin(struct ctx *, unsigned with, struct token_row *t,
 	    int *bearer, int *jsonp, struct str *cb, struct oerror *e);
 
-/* Add "WWW-Authenticate: Bearer …" for e (RFC 6750 §3). */
-void	resource_challenge(struct ctx *, const struct oerror *e);
-
 /*
  * The HTTP status of a failed resource request: QQ's 200 for errors of a
  * token given as a parameter; RFC 6750's 400/401/403 (with its
@@ -37,12 +34,5 @@ void	resource_challenge(struct ctx *, const struct oerror *e);
  * (with Allow for 405).
  */
 int	resource_error_status(struct ctx *, const struct oerror *e, int bearer);
-
-/*
- * The reply format a resource request asked for: JSONP when callback is
- * given (it must be a valid name, else -1 with e set), JSON otherwise.
- */
-int	resource_callback(struct ctx *, int *jsonp, struct str *cb,
-	    struct oerror *e);
 
 #endif

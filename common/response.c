@@ -1,6 +1,7 @@
 /* response.c: a buffered HTTP response: status, headers, body, one flush */
 #include <string.h>
 
+#include "json.h"
 #include "response.h"
 
 #define CSP_HTML "default-src 'none'; script-src 'self'; style-src 'self'; " \
@@ -58,6 +59,35 @@ resp_redirect(struct resp *r, int status, struct str url)
 	r->status = status;
 	strbuf_reset(&r->body);
 	return resp_header(r, "Location", url);
+}
+
+void
+resp_json(struct resp *r, int status, json_object *o, enum resp_json fmt,
+    struct str cb)
+{
+	r->status = status;
+	r->html = 0;
+	r->content_type = fmt == RESP_JSON ? "application/json;charset=UTF-8" :
+	    "application/javascript;charset=UTF-8";
+	strbuf_reset(&r->body);
+	switch (fmt) {
+	case RESP_JSON:
+		json_append(&r->body, o);
+		break;
+	case RESP_JSONP_QQ:
+		strbuf_puts(&r->body, "callback( ");
+		json_append(&r->body, o);
+		strbuf_puts(&r->body, " );\n");
+		break;
+	case RESP_JSONP_NAMED:
+		/* The comment defeats Rosetta-Flash style SWF sniffing. */
+		strbuf_puts(&r->body, "/**/");
+		strbuf_append(&r->body, cb.p, cb.n);
+		strbuf_puts(&r->body, "( ");
+		json_append(&r->body, o);
+		strbuf_puts(&r->body, " );\n");
+		break;
+	}
 }
 
 void

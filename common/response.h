@@ -32,6 +32,23 @@ void	resp_text(struct resp *, int status, const char *ctype, struct str s);
  */
 int	resp_redirect(struct resp *, int status, struct str url);
 
+/* The body formats of resp_json. */
+enum resp_json {
+	RESP_JSON,		/* application/json */
+	RESP_JSONP_QQ,		/* QQ's exact "callback( … );" bytes */
+	RESP_JSONP_NAMED	/* caller-chosen name, with a "/ ** /" guard */
+};
+
+struct json_object;
+
+/*
+ * Replace the body with o (not consumed) in format fmt (json_append's
+ * text), and set status and content type. cb is used only for
+ * RESP_JSONP_NAMED and must pass json_callback_ok.
+ */
+void	resp_json(struct resp *, int status, struct json_object *o,
+	    enum resp_json fmt, struct str cb);
+
 /* A plain error page for failures outside the endpoint's own format. */
 void	resp_plain(struct resp *, int status, const char *msg);
 

@@ -1,4 +1,4 @@
-/* session.h: the login session cookie and CSRF tokens bound to it */
+/* session.h: the login session cookie and the pre-session */
 #ifndef SESSION_H
 #define SESSION_H
 
@@ -32,31 +32,6 @@ int	session_start(struct ctx *, long user_id, const char **hash);
 void	session_clear_cookie(struct ctx *);
 
 /*
- * The value bound to the pre-login form: the oauth_pre cookie, created
- * (with one Set-Cookie header per request) when absent. In the arena.
- */
-struct str session_pre(struct ctx *);
-
-/*
- * CSRF token = base64url(HMAC(server key, purpose 0 bind 0 extra)),
- * in the arena. bind is the session (or pre-session) value; extra binds
- * the token to the exact form (e.g. the pending authorization request).
- */
-struct str csrf_make(struct ctx *, const char *purpose, struct str bind,
-	    struct str extra);
-
-/*
- * The values v[0..n-1] of a form, each as "length:" and its bytes, as
- * csrf_make's extra: a token then holds for exactly these values. In the
- * arena.
- */
-struct str csrf_fingerprint(struct arena *, const struct str *v, size_t n);
-
-/* 1 if token equals csrf_make(purpose, bind, extra), in constant time. */
-int	csrf_check(struct ctx *, const char *purpose, struct str bind,
-	    struct str extra, struct str token);
-
-/*
  * Fill the login form's variables: action, and the csrf token bound to
  * the pre-session (created when absent).
  */
@@ -67,11 +42,5 @@ void	session_login_form(struct ctx *, struct tvars *v, const char *action);
  * origin. Returns 1 if it may proceed.
  */
 int	session_login_form_ok(struct ctx *);
-
-/*
- * 1 if a state-changing POST plainly comes from another site
- * (Sec-Fetch-Site: cross-site, or an Origin other than our Host).
- */
-int	request_cross_site(struct ctx *);
 
 #endif

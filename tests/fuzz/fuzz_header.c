@@ -23,7 +23,7 @@ check_cookie(struct str h, const char *name)
 	struct str	v = STR_NULL;
 	int		rc;
 
-	rc = cookie_get(h, name, &v);
+	rc = header_cookie(h, name, &v);
 	FUZZ_CHECK(rc == 0 || rc == 1 || rc == -1);
 	if (rc != 0)
 		return;
@@ -38,7 +38,7 @@ check_basic(struct arena *a, struct str h)
 	struct str	id = STR_NULL, secret = STR_NULL;
 	int		rc;
 
-	rc = auth_basic(a, h, &id, &secret);
+	rc = header_basic(a, h, &id, &secret);
 	FUZZ_CHECK(rc == 0 || rc == 1 || rc == -1);
 	if (rc != 0)
 		return;
@@ -57,7 +57,7 @@ check_bearer(struct str h)
 	int		rc;
 	char		c;
 
-	rc = auth_bearer(h, &t);
+	rc = header_bearer(h, &t);
 	FUZZ_CHECK(rc == 0 || rc == 1 || rc == -1);
 	if (rc != 0)
 		return;
@@ -90,7 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_basic(&a, h);
 	check_bearer(h);
-	lang = accept_language(h);
+	lang = header_accept_language(h);
 	FUZZ_CHECK(strcmp(lang, "en") == 0 || strcmp(lang, "zh-CN") == 0);
 	arena_free(&a);
 	return 0;

@@ -7,7 +7,7 @@
 #include "header.h"
 
 static void
-test_cookie_get(void **state)
+test_header_cookie(void **state)
 {
 	static const struct {
 		struct str	 h;
@@ -48,7 +48,7 @@ test_cookie_get(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++) {
 		v = STR_LIT("untouched");
-		CASE_INT(i, cookie_get(cases[i].h, cases[i].name, &v),
+		CASE_INT(i, header_cookie(cases[i].h, cases[i].name, &v),
 		    cases[i].rc);
 		if (cases[i].rc == 0) {
 			CASE_STR(i, v, cases[i].want);
@@ -61,7 +61,7 @@ test_cookie_get(void **state)
 }
 
 static void
-test_auth_basic(void **state)
+test_header_basic(void **state)
 {
 	static const struct {
 		struct str	 h;
@@ -126,7 +126,7 @@ test_auth_basic(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++) {
 		id = secret = STR_NULL;
-		CASE_INT(i, auth_basic(&a, cases[i].h, &id, &secret),
+		CASE_INT(i, header_basic(&a, cases[i].h, &id, &secret),
 		    cases[i].rc);
 		if (cases[i].rc != 0)
 			continue;
@@ -140,7 +140,7 @@ test_auth_basic(void **state)
 
 /* The decoded credentials may hold 1 KiB; more is refused, up to 8 KiB. */
 static void
-test_auth_basic_size(void **state)
+test_header_basic_size(void **state)
 {
 	static const struct {
 		size_t	decoded;	/* bytes of "id:" + secret */
@@ -167,7 +167,7 @@ test_auth_basic_size(void **state)
 		strbuf_init(&h, &a);
 		strbuf_puts(&h, "Basic ");
 		b64_encode(&h, raw, cases[i].decoded, 1);
-		CASE_INT(i, auth_basic(&a, strbuf_str(&h), &id, &secret),
+		CASE_INT(i, header_basic(&a, strbuf_str(&h), &id, &secret),
 		    cases[i].rc);
 		if (cases[i].rc == 0) {
 			CASE_STR(i, id, "id");
@@ -179,14 +179,14 @@ test_auth_basic_size(void **state)
 	strbuf_puts(&h, "Basic ");
 	for (i = 0; i < 8192; i++)
 		strbuf_putc(&h, 'A');
-	assert_int_equal(auth_basic(&a, strbuf_str(&h), &id, &secret), -1);
+	assert_int_equal(header_basic(&a, strbuf_str(&h), &id, &secret), -1);
 	strbuf_putc(&h, '!');
-	assert_int_equal(auth_basic(&a, strbuf_str(&h), &id, &secret), -1);
+	assert_int_equal(header_basic(&a, strbuf_str(&h), &id, &secret), -1);
 	arena_free(&a);
 }
 
 static void
-test_auth_bearer(void **state)
+test_header_bearer(void **state)
 {
 	static const struct {
 		struct str	 h;
@@ -238,14 +238,14 @@ test_auth_bearer(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++) {
 		v = STR_LIT("untouched");
-		CASE_INT(i, auth_bearer(cases[i].h, &v), cases[i].rc);
+		CASE_INT(i, header_bearer(cases[i].h, &v), cases[i].rc);
 		CASE_STR(i, v, cases[i].rc == 0 ? cases[i].want : "untouched");
 	}
 }
 
 /* Tokens up to 4096 characters; longer ones are refused. */
 static void
-test_auth_bearer_size(void **state)
+test_header_bearer_size(void **state)
 {
 	static const struct {
 		size_t	len;
@@ -268,7 +268,7 @@ test_auth_bearer_size(void **state)
 		strbuf_puts(&h, "Bearer ");
 		for (k = 0; k < cases[i].len; k++)
 			strbuf_putc(&h, 'x');
-		CASE_INT(i, auth_bearer(strbuf_str(&h), &v), cases[i].rc);
+		CASE_INT(i, header_bearer(strbuf_str(&h), &v), cases[i].rc);
 		if (cases[i].rc == 0)
 			CASE_INT(i, v.n, cases[i].len);
 	}
@@ -314,7 +314,7 @@ test_accept_language(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++)
-		CASE_INT(i, strcmp(accept_language(cases[i].h), cases[i].want),
+		CASE_INT(i, strcmp(header_accept_language(cases[i].h), cases[i].want),
 		    0);
 }
 
@@ -322,11 +322,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cookie_get),
-		cmocka_unit_test(test_auth_basic),
-		cmocka_unit_test(test_auth_basic_size),
-		cmocka_unit_test(test_auth_bearer),
-		cmocka_unit_test(test_auth_bearer_size),
+		cmocka_unit_test(test_header_cookie),
+		cmocka_unit_test(test_header_basic),
+		cmocka_unit_test(test_header_basic_size),
+		cmocka_unit_test(test_header_bearer),
+		cmocka_unit_test(test_header_bearer_size),
 		cmocka_unit_test(test_accept_language),
 	};
 

@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include "json.h"
+#include "response.h"
 
 /* A callback name of 64 characters. */
 #define NAME64	"a2345678902345678902345678902345" \
@@ -69,26 +70,26 @@ static void
 test_reply(void **state)
 {
 	static const struct {
-		enum json_fmt	 fmt;
+		enum resp_json	 fmt;
 		struct str	 cb;
 		int		 status;
 		const char	*ctype;
 		const char	*want;
 	} cases[] = {
-		{ JSON_PLAIN, SV(""), 200, "application/json;charset=UTF-8",
+		{ RESP_JSON, SV(""), 200, "application/json;charset=UTF-8",
 		  SAMPLE_JSON },
-		{ JSON_PLAIN, SV("ignored"), 400,
+		{ RESP_JSON, SV("ignored"), 400,
 		  "application/json;charset=UTF-8", SAMPLE_JSON },
-		{ JSON_QQ_CALLBACK, SV(""), 200,
+		{ RESP_JSONP_QQ, SV(""), 200,
 		  "application/javascript;charset=UTF-8",
 		  "callback( " SAMPLE_JSON " );\n" },
-		{ JSON_QQ_CALLBACK, SV("other"), 200,
+		{ RESP_JSONP_QQ, SV("other"), 200,
 		  "application/javascript;charset=UTF-8",
 		  "callback( " SAMPLE_JSON " );\n" },
-		{ JSON_NAMED_CALLBACK, SV("cb"), 200,
+		{ RESP_JSONP_NAMED, SV("cb"), 200,
 		  "application/javascript;charset=UTF-8",
 		  "/**/cb( " SAMPLE_JSON " );\n" },
-		{ JSON_NAMED_CALLBACK, SV("jQuery.fn_1"), 401,
+		{ RESP_JSONP_NAMED, SV("jQuery.fn_1"), 401,
 		  "application/javascript;charset=UTF-8",
 		  "/**/jQuery.fn_1( " SAMPLE_JSON " );\n" },
 	};
@@ -103,7 +104,8 @@ test_reply(void **state)
 		resp_init(&r, &a);
 		r.html = 1;
 		strbuf_puts(&r.body, "stale body");
-		json_reply(&r, cases[i].status, o, cases[i].fmt, cases[i].cb);
+		resp_json(&r, cases[i].status, o, cases[i].fmt,
+		    cases[i].cb);
 		CASE_INT(i, r.status, cases[i].status);
 		CASE_INT(i, r.html, 0);
 		CASE_INT(i, strcmp(r.content_type, cases[i].ctype), 0);
@@ -146,7 +148,7 @@ test_reply_bytes(void **state)
 		o = json_object_new_object();
 		json_object_object_add(o, "k", json_str(str_c(cases[i].s)));
 		resp_init(&r, &a);
-		json_reply(&r, 200, o, JSON_PLAIN, STR_NULL);
+		resp_json(&r, 200, o, RESP_JSON, STR_NULL);
 		CASE_STR(i, strbuf_str(&r.body), cases[i].want);
 		json_object_put(o);
 	}
@@ -156,7 +158,7 @@ test_reply_bytes(void **state)
 	json_object_object_add(o, "openid",
 	    json_str(STR_LIT("962A928D8433BDA0039E86BE361870A1")));
 	resp_init(&r, &a);
-	json_reply(&r, 200, o, JSON_QQ_CALLBACK, STR_NULL);
+	resp_json(&r, 200, o, RESP_JSONP_QQ, STR_NULL);
 	assert_string_equal(r.body.p, "callback( {\"client_id\":\"101\","
 	    "\"openid\":\"962A928D8433BDA0039E86BE361870A1\"} );\n");
 	json_object_put(o);

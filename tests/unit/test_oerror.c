@@ -30,11 +30,9 @@ test_table(void **state)
 		{ OERR_CONSENT_REQUIRED, "consent_required", 400 },
 		{ OERR_INVALID_TOKEN, "invalid_token", 401 },	/* RFC 6750 */
 		{ OERR_INSUFFICIENT_SCOPE, "insufficient_scope", 403 },
-		{ OERR_UNSUPPORTED_TOKEN_TYPE, "unsupported_token_type", 400 },
 		{ OERR_METHOD_NOT_ALLOWED, "invalid_request", 405 },
 		{ OERR_TOO_LARGE, "invalid_request", 413 },
 		{ OERR_TOO_MANY_REQUESTS, "slow_down", 429 },
-		{ OERR_FORBIDDEN, "access_denied", 403 },
 		/* OpenID Connect Core §3.1.2.6 */
 		{ OERR_REQUEST_NOT_SUPPORTED, "request_not_supported", 400 },
 	};
