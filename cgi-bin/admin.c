@@ -232,6 +232,7 @@ static const struct {
 	{ "scope_set", act_scope_set, "msg_saved", 0 },
 	{ "purge", act_purge, "msg_purged", 0 },
 };
+#define NACTIONS	(sizeof(actions) / sizeof(actions[0]))
 
 /* A sensitive action on an old login: the password again. 1 if answered. */
 static int
@@ -303,16 +304,15 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 		x.w.name = "users";
 	else if (str_has_prefix(op, "scope_"))
 		x.w.name = "scopes";
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+	for (i = 0; i < NACTIONS; i++)
 		if (str_eq_c(op, actions[i].op))
 			break;
-	if (i < sizeof(actions) / sizeof(actions[0]) &&
-	    actions[i].sensitive && reauth_refused(c, k, &x.w))
-		return;
-	if (i == sizeof(actions) / sizeof(actions[0])) {
+	if (i == NACTIONS) {
 		console_error(c, 400, "err_bad_request");
 		return;
 	}
+	if (actions[i].sensitive && reauth_refused(c, k, &x.w))
+		return;
 	x.params[0] = str_dup(&c->a, x.id.n ? x.id : x.name);
 	x.done = actions[i].done;
 	if ((n = actions[i].run(c, k, &x)) != ANSWERED)
@@ -322,10 +322,10 @@ admin_post(struct ctx *c, struct console *k, struct str op)
 static void
 admin(struct ctx *c)
 {
-	struct console	 k;
+	struct console		 k;
 	struct console_view	 w = { .name = "clients" };
-	struct str	 op = STR_NULL, s;
-	size_t		 i;
+	struct str		 op = STR_NULL, s;
+	size_t			 i;
 
 	if (console_request_bad(c))
 		return;
