@@ -327,8 +327,6 @@ admin(struct ctx *c)
 	struct str		 op = STR_NULL, s;
 	size_t			 i;
 
-	if (console_request_bad(c))
-		return;
 	if (str_eq_c(c->req.path, "/admin/setup")) {
 		console_setup(c);
 		return;
@@ -369,8 +367,16 @@ admin(struct ctx *c)
 	console_admin_page(c, &k, 200, &w);
 }
 
+static const struct endpoint endpoint = {
+	.name = "admin",
+	.methods = METHOD_GET | METHOD_POST,
+	.flags = EP_KEYLESS,
+	.reply = REPLY_PLAIN,
+	.handler = admin,
+};
+
 int
 main(void)
 {
-	return fcgi_main_keyless("admin", admin);
+	return fcgi_main(&endpoint);
 }

@@ -611,20 +611,6 @@ authorize(struct ctx *c)
 	const char		*hash = NULL;
 
 	memset(&r, 0, sizeof(r));
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		error_page(c, 405, "invalid_request", "Method not allowed.");
-		return;
-	}
-	if (c->req.err == REQ_TOO_LARGE) {
-		error_page(c, 413, "invalid_request", "Request too large.");
-		return;
-	}
-	if (c->req.err != REQ_OK) {
-		error_page(c, 400, "invalid_request",
-		    "Malformed request parameters.");
-		return;
-	}
 	if (session_cookie_hash(c, &hash))
 		hash = NULL;
 	if (check_client(c, &r, hash, &v, &e)) {
@@ -676,8 +662,15 @@ authorize(struct ctx *c)
 	proceed(c, &r, &v.user, hash, v.consented, &v.remembered);
 }
 
+static const struct endpoint endpoint = {
+	.name = "authorize",
+	.methods = METHOD_GET | METHOD_POST,
+	.reply = REPLY_PAGE,
+	.handler = authorize,
+};
+
 int
 main(void)
 {
-	return fcgi_main("authorize", authorize);
+	return fcgi_main(&endpoint);
 }

@@ -292,8 +292,6 @@ developer(struct ctx *c)
 	struct dview	 w = { 0 };
 	struct str	 op = STR_NULL, s;
 
-	if (console_request_bad(c))
-		return;
 	if (console_session(c, &k, "/developer/", "lead_developer"))
 		return;
 	if (req_is(&c->req, "POST")) {
@@ -315,8 +313,15 @@ developer(struct ctx *c)
 	dev_page(c, &k, 200, &w);
 }
 
+static const struct endpoint endpoint = {
+	.name = "developer",
+	.methods = METHOD_GET | METHOD_POST,
+	.reply = REPLY_PLAIN,
+	.handler = developer,
+};
+
 int
 main(void)
 {
-	return fcgi_main("developer", developer);
+	return fcgi_main(&endpoint);
 }

@@ -135,16 +135,6 @@ end_session(struct ctx *c)
 	const char	*hash;
 	int		 rc;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		page_error(c, 405, "invalid_request", "Method not allowed.");
-		return;
-	}
-	if (c->req.err != REQ_OK) {
-		page_error(c, c->req.err == REQ_TOO_LARGE ? 413 : 400,
-		    "invalid_request", "Malformed request parameters.");
-		return;
-	}
 	if (check(c, &r))
 		return;
 	if ((rc = session_current(c, &u, &hash)) == -1) {
@@ -181,8 +171,15 @@ end_session(struct ctx *c)
 	done(c, &r);
 }
 
+static const struct endpoint endpoint = {
+	.name = "end_session",
+	.methods = METHOD_GET | METHOD_POST,
+	.reply = REPLY_PAGE,
+	.handler = end_session,
+};
+
 int
 main(void)
 {
-	return fcgi_main("end_session", end_session);
+	return fcgi_main(&endpoint);
 }

@@ -1,5 +1,4 @@
 /* get_user_info.c: GET|POST /user/get_user_info: QQ's profile API */
-#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -17,6 +16,13 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
 	resp_json(&c->resp, status, o,
 	    jsonp ? RESP_JSONP_NAMED : RESP_JSON, cb);
 	json_object_put(o);
+}
+
+/* The loop's refusals (405, 413, 400): before the callback is known. */
+static void
+get_user_info_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0, 0, STR_NULL);
 }
 
 static void
@@ -75,8 +81,6 @@ get_user_info(struct ctx *c)
 	char			 want[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0;
 
-	if (cors_preflight(c))
-		return;
 	if (resource_begin(c, TOKEN_USER, &t, &bearer, &jsonp, &cb, &e))
 		goto fail;
 	switch (req_param(&c->req, "oauth_consumer_key", &key)) {
@@ -119,18 +123,25 @@ get_user_info(struct ctx *c)
 	add(o, "nickname", t.nickname);
 	add(o, "gender", t.gender.n ? t.gender : str_c("男"));
 	add_pictures(c, o, t.avatar);
-	cors_answer(c, t.client_id);
 	resp_json(&c->resp, 200, o, jsonp ? RESP_JSONP_NAMED : RESP_JSON,
 	    cb);
 	json_object_put(o);
 	return;
 fail:
-	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
 }
+
+static const struct endpoint endpoint = {
+	.name = "get_user_info",
+	.methods = METHOD_GET | METHOD_POST,
+	.flags = EP_CORS,
+	.reply = REPLY_RESOURCE,
+	.handler = get_user_info,
+	.fail = get_user_info_fail,
+};
 
 int
 main(void)
 {
-	return fcgi_main("get_user_info", get_user_info);
+	return fcgi_main(&endpoint);
 }

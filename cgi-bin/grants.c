@@ -137,16 +137,6 @@ grants(struct ctx *c)
 	const char	*hash;
 	int		 rc;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		resp_plain(&c->resp, 405, "method not allowed");
-		return;
-	}
-	if (c->req.err != REQ_OK) {
-		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
-		    "malformed request");
-		return;
-	}
 	if (req_is(&c->req, "POST"))
 		req_param(&c->req, "op", &op);
 	if (str_eq_c(op, "login")) {
@@ -188,8 +178,15 @@ grants(struct ctx *c)
 	grants_page(c, 200, &u, hash, "msg_revoked");
 }
 
+static const struct endpoint endpoint = {
+	.name = "grants",
+	.methods = METHOD_GET | METHOD_POST,
+	.reply = REPLY_PLAIN,
+	.handler = grants,
+};
+
 int
 main(void)
 {
-	return fcgi_main("grants", grants);
+	return fcgi_main(&endpoint);
 }

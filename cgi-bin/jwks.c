@@ -13,11 +13,6 @@ jwks(struct ctx *c)
 {
 	struct str	doc;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "HEAD")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, HEAD"));
-		resp_plain(&c->resp, 405, "method not allowed");
-		return;
-	}
 	if (store_jwks(&c->db, &c->a, &doc)) {
 		page_db_failure(c);
 		return;
@@ -26,8 +21,16 @@ jwks(struct ctx *c)
 	    doc);
 }
 
+static const struct endpoint endpoint = {
+	.name = "jwks",
+	.methods = METHOD_GET | METHOD_HEAD,
+	.flags = EP_NO_PARAMS,
+	.reply = REPLY_PLAIN,
+	.handler = jwks,
+};
+
 int
 main(void)
 {
-	return fcgi_main("jwks", jwks);
+	return fcgi_main(&endpoint);
 }

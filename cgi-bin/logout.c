@@ -15,16 +15,6 @@ logout(struct ctx *c)
 	size_t		 i;
 	int		 rc;
 
-	if (!req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("POST"));
-		resp_plain(&c->resp, 405, "method not allowed");
-		return;
-	}
-	if (c->req.err != REQ_OK) {
-		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
-		    "malformed request");
-		return;
-	}
 	if ((rc = session_current(c, &u, &hash)) == -1) {
 		page_db_failure(c);
 		return;
@@ -57,8 +47,15 @@ logout(struct ctx *c)
 	resp_redirect(&c->resp, 303, STR_LIT("/user/grants"));
 }
 
+static const struct endpoint endpoint = {
+	.name = "logout",
+	.methods = METHOD_POST,
+	.reply = REPLY_PLAIN,
+	.handler = logout,
+};
+
 int
 main(void)
 {
-	return fcgi_main("logout", logout);
+	return fcgi_main(&endpoint);
 }

@@ -1,5 +1,4 @@
 /* me.c: GET /oauth2.0/me: the openid of an access token, QQ's JSONP */
-#include "cors.h"
 #include "fcgi_loop.h"
 #include "json.h"
 #include "openid.h"
@@ -33,6 +32,13 @@ reply_error(struct ctx *c, const struct oerror *e, int bearer, int jsonp,
 	json_object_put(o);
 }
 
+/* The loop's refusals (405, 413, 400): before the callback is known. */
+static void
+me_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0, 0, STR_NULL);
+}
+
 static void
 me(struct ctx *c)
 {
@@ -43,8 +49,6 @@ me(struct ctx *c)
 	char			 id[OPENID_LEN + 1];
 	int			 bearer = 0, jsonp = 0, union_id;
 
-	if (cors_preflight(c))
-		return;
 	/* The client's owner is read only for a unionid. */
 	union_id = req_param(&c->req, "unionid", &v) == FORM_ONE &&
 	    str_eq_c(v, "1");
@@ -72,17 +76,24 @@ me(struct ctx *c)
 	if (union_id && unionid_make(c->cfg.key, c->cfg.keylen, t.owner,
 	    t.user_id, id) == 0)
 		json_object_object_add(o, "unionid", json_object_new_string(id));
-	cors_answer(c, t.client_id);
 	reply(c, o, 200, jsonp, cb);
 	json_object_put(o);
 	return;
 fail:
-	cors_answer(c, t.client_id);
 	reply_error(c, &e, bearer, jsonp, cb);
 }
+
+static const struct endpoint endpoint = {
+	.name = "me",
+	.methods = METHOD_GET | METHOD_POST,
+	.flags = EP_CORS,
+	.reply = REPLY_RESOURCE,
+	.handler = me,
+	.fail = me_fail,
+};
 
 int
 main(void)
 {
-	return fcgi_main("me", me);
+	return fcgi_main(&endpoint);
 }

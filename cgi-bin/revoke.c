@@ -11,8 +11,6 @@ revoke(struct ctx *c)
 	struct client	cl;
 	struct str	tok;
 
-	if (cors_preflight(c))
-		return;
 	cors_answer(c, STR_NULL);
 	if (client_token_request(c, 1, &cl, &tok, &e))
 		goto fail;
@@ -26,11 +24,19 @@ revoke(struct ctx *c)
 	    STR_LIT(""));
 	return;
 fail:
-	oerror_reply_json(c, &e, "POST");
+	oerror_reply_json(c, &e);
 }
+
+static const struct endpoint endpoint = {
+	.name = "revoke",
+	.methods = METHOD_POST,
+	.flags = EP_CORS,
+	.reply = REPLY_OAUTH,
+	.handler = revoke,
+};
 
 int
 main(void)
 {
-	return fcgi_main("revoke", revoke);
+	return fcgi_main(&endpoint);
 }

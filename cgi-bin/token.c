@@ -423,9 +423,25 @@ reply_error(struct ctx *c, const struct oerror *e, enum qq_fmt qq)
 		resp_header(&c->resp, "Retry-After",
 		    e->code == OERR_TOO_MANY_REQUESTS ? STR_LIT("300") :
 		    STR_LIT("5"));
-	if (e->code == OERR_METHOD_NOT_ALLOWED)
-		resp_header(&c->resp, "Allow", c->cfg.qq_compat ?
-		    STR_LIT("GET, POST") : STR_LIT("POST"));
+}
+
+/* The shape of this request's reply (the loop took GET only in QQ mode). */
+static enum qq_fmt
+qq_format(struct ctx *c)
+{
+	struct str	fmt;
+
+	if (!req_is(&c->req, "GET") || !c->cfg.qq_compat)
+		return QQ_NO;
+	return req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
+	    str_eq_c(fmt, "json") ? QQ_JSON : QQ_TEXT;
+}
+
+/* The loop's refusals (405, 413, 400), in the request's shape. */
+static void
+token_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, qq_format(c));
 }
 
 static void
@@ -493,38 +509,13 @@ token(struct ctx *c)
 	struct client		 cl;
 	struct client_key	 k;
 	struct issued		 out = { 0 };
-	struct str		 gt, fmt, secret;
+	struct str		 gt, secret;
 	size_t			 i;
-	enum qq_fmt		 qq = QQ_NO;
+	enum qq_fmt		 qq = qq_format(c);
 	int			 rc;
 
-	if (cors_preflight(c))
-		return;
 	/* The SDK posts client_id: its registered origins read the answer. */
 	cors_answer(c, STR_NULL);
-	if (req_is(&c->req, "GET") && c->cfg.qq_compat)
-		qq = req_param(&c->req, "fmt", &fmt) == FORM_ONE &&
-		    str_eq_c(fmt, "json") ? QQ_JSON : QQ_TEXT;
-	else if (!req_is(&c->req, "POST")) {
-		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0,
-		    "use POST (RFC 6749 §3.2)");
-		goto fail;
-	}
-	switch (c->req.err) {
-	case REQ_OK:
-		break;
-	case REQ_TOO_LARGE:
-		OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
-		goto fail;
-	case REQ_BAD_BODY:
-		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
-		    "the body must be application/x-www-form-urlencoded");
-		goto fail;
-	default:
-		OERR_SET(&e, OERR_INVALID_REQUEST, 0,
-		    "malformed request parameters");
-		goto fail;
-	}
 	if (need(c, "grant_type", &gt, 100004, &e))
 		goto fail;
 	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
@@ -567,8 +558,17 @@ fail:
 	reply_error(c, &e, qq);
 }
 
+static const struct endpoint endpoint = {
+	.name = "token",
+	.methods = METHOD_POST,
+	.flags = EP_CORS | EP_QQ_GET,
+	.reply = REPLY_QQ,
+	.handler = token,
+	.fail = token_fail,
+};
+
 int
 main(void)
 {
-	return fcgi_main("token", token);
+	return fcgi_main(&endpoint);
 }

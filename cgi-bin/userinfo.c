@@ -1,5 +1,4 @@
 /* userinfo.c: GET|POST /oauth2.0/userinfo: OpenID Connect Core §5.3 */
-#include "clientauth.h"
 #include "fcgi_loop.h"
 #include "idtoken.h"
 #include "json.h"
@@ -13,8 +12,6 @@ reply_error(struct ctx *c, const struct oerror *e, int missing)
 	struct strbuf	b;
 	int		status = oerr_status(e->code);
 
-	if (e->code == OERR_METHOD_NOT_ALLOWED)
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
 	if (status < 500 && e->code != OERR_METHOD_NOT_ALLOWED &&
 	    e->code != OERR_TOO_LARGE) {
 		strbuf_init(&b, &c->a);
@@ -97,18 +94,6 @@ userinfo(struct ctx *c)
 	json_object		*o;
 	int			 bearer, rc;
 
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		OERR_SET(&e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		goto fail;
-	}
-	if (c->req.err != REQ_OK) {
-		if (c->req.err == REQ_TOO_LARGE)
-			OERR_SET(&e, OERR_TOO_LARGE, 0, NULL);
-		else
-			OERR_SET(&e, OERR_INVALID_REQUEST, 0,
-			    "malformed request parameters");
-		goto fail;
-	}
 	if (resource_token(c, 0, &t, &bearer, &e))
 		goto fail;
 	if (t.user_id == 0) {
@@ -138,8 +123,23 @@ fail:
 	reply_error(c, &e, e.qq == 100007);
 }
 
+/* The loop's refusals (405, 413, 400). */
+static void
+userinfo_fail(struct ctx *c, const struct oerror *e)
+{
+	reply_error(c, e, 0);
+}
+
+static const struct endpoint endpoint = {
+	.name = "userinfo",
+	.methods = METHOD_GET | METHOD_POST,
+	.reply = REPLY_RESOURCE,
+	.handler = userinfo,
+	.fail = userinfo_fail,
+};
+
 int
 main(void)
 {
-	return fcgi_main("userinfo", userinfo);
+	return fcgi_main(&endpoint);
 }

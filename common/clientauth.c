@@ -117,15 +117,6 @@ client_token_request(struct ctx *c, int allow_public, struct client *cl,
 {
 	struct str	hint;
 
-	if (!req_is(&c->req, "POST")) {
-		OERR_SET(e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		return -1;
-	}
-	if (c->req.err != REQ_OK) {
-		OERR_SET(e, c->req.err == REQ_TOO_LARGE ? OERR_TOO_LARGE :
-		    OERR_INVALID_REQUEST, 0, "malformed request");
-		return -1;
-	}
 	if (req_param(&c->req, "token", tok) != FORM_ONE ||
 	    req_param(&c->req, "token_type_hint", &hint) == FORM_DUP) {
 		OERR_SET(e, OERR_INVALID_REQUEST, 0,

@@ -28,7 +28,7 @@ int	client_authenticate(struct ctx *, int allow_public, struct client *c,
 
 /*
  * The common start of revoke and introspect (RFC 7009 §2.1, RFC 7662
- * §2.1): a POST with well-formed parameters, one "token" (and at most one
+ * §2.1), after the loop took the POST: one "token" (and at most one
  * "token_type_hint"), from an authenticated client (not checked when c is
  * NULL: the caller does it). Returns 0 with *c and *token set, or -1 with
  * e set.

@@ -250,22 +250,6 @@ console_client_id(struct arena *a)
 }
 
 int
-console_request_bad(struct ctx *c)
-{
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		resp_plain(&c->resp, 405, "method not allowed");
-		return 1;
-	}
-	if (c->req.err != REQ_OK) {
-		resp_plain(&c->resp, c->req.err == REQ_TOO_LARGE ? 413 : 400,
-		    "malformed request");
-		return 1;
-	}
-	return 0;
-}
-
-int
 console_tx(struct ctx *c, const char *what)
 {
 	PGresult	*res;

@@ -63,12 +63,6 @@ int	console_text(struct ctx *, const char *name, size_t max, int required,
 	    struct str *out);
 
 /*
- * Answer a request the consoles do not take (a method other than GET and
- * POST: 405; a malformed or oversize one: 400, 413). 1 when answered.
- */
-int	console_request_bad(struct ctx *);
-
-/*
  * After an action that changed n rows (-1: failed): answer the database
  * failure, or 404 when nothing matched (another's app, a gone client).
  * 1 when answered.

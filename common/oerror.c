@@ -93,7 +93,7 @@ oerror_from_db(struct ctx *c, struct oerror *e)
 }
 
 void
-oerror_reply_json(struct ctx *c, const struct oerror *e, const char *allow)
+oerror_reply_json(struct ctx *c, const struct oerror *e)
 {
 	json_object	*o = json_object_new_object();
 
@@ -110,6 +110,4 @@ oerror_reply_json(struct ctx *c, const struct oerror *e, const char *allow)
 		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
 	if (e->code == OERR_TEMPORARILY_UNAVAILABLE)
 		resp_header(&c->resp, "Retry-After", STR_LIT("5"));
-	if (e->code == OERR_METHOD_NOT_ALLOWED)
-		resp_header(&c->resp, "Allow", str_c(allow));
 }

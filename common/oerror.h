@@ -55,10 +55,9 @@ void	oerror_from_db(struct ctx *, struct oerror *e);
 
 /*
  * Answer e as RFC 6749 §5.2 JSON ({"error","error_description"}) with its
- * status, WWW-Authenticate for invalid_client, Retry-After for 429/503 and
- * Allow for 405 (allow names the methods).
+ * status, WWW-Authenticate for invalid_client and Retry-After for 429/503
+ * (the loop adds Allow to its 405).
  */
-void	oerror_reply_json(struct ctx *, const struct oerror *e,
-	    const char *allow);
+void	oerror_reply_json(struct ctx *, const struct oerror *e);
 
 #endif

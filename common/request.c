@@ -46,7 +46,7 @@ drain(struct io *io, long len)
 }
 
 static void
-read_body(struct req *r, struct io *io)
+read_body(struct req *r, struct io *io, size_t max)
 {
 	struct str	 cl = env(io, "CONTENT_LENGTH"), body;
 	long		 len = 0, got, n = 0;
@@ -56,7 +56,7 @@ read_body(struct req *r, struct io *io)
 		r->err = REQ_BAD_BODY;
 		return;
 	}
-	if (len > REQ_BODY_MAX) {
+	if ((unsigned long)len > max) {
 		drain(io, len);
 		r->err = REQ_TOO_LARGE;
 		return;
@@ -86,7 +86,7 @@ read_body(struct req *r, struct io *io)
 }
 
 void
-req_read(struct req *r, struct arena *a, struct io *io)
+req_read(struct req *r, struct arena *a, struct io *io, size_t body_max)
 {
 	struct str	 https;
 	const char	*q;
@@ -117,7 +117,7 @@ req_read(struct req *r, struct arena *a, struct io *io)
 	}
 	r->nquery = r->params.n;
 	if (req_is(r, "POST") || req_is(r, "PUT") || req_is(r, "PATCH"))
-		read_body(r, io);
+		read_body(r, io, body_max);
 }
 
 int

@@ -19,7 +19,7 @@ struct io {
 enum req_err {
 	REQ_OK = 0,
 	REQ_BAD_ENCODING,	/* bad escape, NUL, invalid UTF-8, too many */
-	REQ_TOO_LARGE,		/* body over REQ_BODY_MAX: 413 */
+	REQ_TOO_LARGE,		/* body over the endpoint's limit: 413 */
 	REQ_BAD_BODY		/* POST body that is not a form */
 };
 
@@ -46,10 +46,12 @@ struct req {
 
 /*
  * Read the environment and body of one request into r, allocating from a.
- * Never fails: problems are recorded in r->err for the endpoint to answer
- * in its own error format.
+ * A body over body_max bytes is read (up to REQ_DRAIN_MAX) and dropped.
+ * Never fails: problems are recorded in r->err for the loop to answer in
+ * the endpoint's reply shape.
  */
-void	req_read(struct req *r, struct arena *a, struct io *io);
+void	req_read(struct req *r, struct arena *a, struct io *io,
+	    size_t body_max);
 
 /* 1 if the request method equals m. */
 int	req_is(const struct req *, const char *m);

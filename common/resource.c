@@ -1,8 +1,29 @@
 /* resource.c: access-token checks shared by /oauth2.0/me and /user/get_user_info */
+#include "cors.h"
 #include "crypto.h"
 #include "header.h"
 #include "json.h"
 #include "resource.h"
+
+/*
+ * The row of the token whose digest is hash: from the replica when one
+ * answers, else (also when it does not know a token younger than its
+ * copy) from the primary. store_token_get's return.
+ */
+static int
+lookup(struct ctx *c, const char *hash, unsigned with, struct token_row *t)
+{
+	struct db	*r;
+	int		 rc = 1;
+
+	if ((r = fcgi_replica(c)) != NULL) {
+		rc = store_token_get(r, &c->a, hash, with, t);
+		fcgi_replica_done(c, rc);
+	}
+	if (rc != 0)
+		rc = store_token_get(&c->db, &c->a, hash, with, t);
+	return rc;
+}
 
 int
 resource_token(struct ctx *c, unsigned with, struct token_row *t,
@@ -10,8 +31,6 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 {
 	struct str	 q, h = STR_NULL;
 	enum form_get	 g;
-	struct db	*r;
-	const char	*hash;
 	int		 hb = 1, rc;
 
 	*bearer = 0;
@@ -43,15 +62,7 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		    "access token check failed");
 		return -1;
 	}
-	hash = crypto_digest_param(&c->a, q);
-	rc = 1;
-	if ((r = fcgi_replica(c)) != NULL) {
-		rc = store_token_get(r, &c->a, hash, with, t);
-		fcgi_replica_done(c, rc);
-	}
-	/* No replica, or it failed, or the token is younger than its copy. */
-	if (rc != 0)
-		rc = store_token_get(&c->db, &c->a, hash, with, t);
+	rc = lookup(c, crypto_digest_param(&c->a, q), with, t);
 	if (rc == -1) {
 		oerror_from_db(c, e);
 		return -1;
@@ -117,8 +128,6 @@ resource_error_status(struct ctx *c, const struct oerror *e, int bearer)
 {
 	switch (e->code) {
 	case OERR_METHOD_NOT_ALLOWED:
-		resp_header(&c->resp, "Allow", STR_LIT("GET, POST"));
-		/* FALLTHROUGH */
 	case OERR_TEMPORARILY_UNAVAILABLE:
 	case OERR_SERVER_ERROR:
 	case OERR_TOO_LARGE:
@@ -137,23 +146,14 @@ int
 resource_begin(struct ctx *c, unsigned with, struct token_row *t,
     int *bearer, int *jsonp, struct str *cb, struct oerror *e)
 {
+	int	rc = -1;
+
 	*bearer = *jsonp = 0;
-	if (!req_is(&c->req, "GET") && !req_is(&c->req, "POST")) {
-		OERR_SET(e, OERR_METHOD_NOT_ALLOWED, 0, NULL);
-		return -1;
-	}
-	if (c->req.err == REQ_TOO_LARGE) {
-		OERR_SET(e, OERR_TOO_LARGE, 0, NULL);
-		return -1;
-	}
-	if (c->req.err != REQ_OK) {
-		OERR_SET(e, OERR_INVALID_REQUEST, 100000,
-		    "malformed request parameters");
-		return -1;
-	}
-	if (resource_callback(c, jsonp, cb, e)) {
+	if (resource_callback(c, jsonp, cb, e))
 		c->req.err = REQ_BAD_ENCODING;	/* a 400, not QQ's 200 */
-		return -1;
-	}
-	return resource_token(c, with, t, bearer, e);
+	else
+		rc = resource_token(c, with, t, bearer, e);
+	/* The SDK's page reads the answer when the token's client is its. */
+	cors_answer(c, t->client_id);
+	return rc;
 }

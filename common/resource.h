@@ -18,10 +18,12 @@ int	resource_token(struct ctx *, unsigned with, struct token_row *t,
 	    int *bearer, struct oerror *e);
 
 /*
- * The common start of a resource request: GET or POST, well-formed
- * parameters, a valid callback name if any (JSONP then), and a live
- * access token. Returns 0 with *t, *bearer, *jsonp and *cb set, or -1
- * with e set (and *bearer, *jsonp as far as known).
+ * The common start of a resource request, after the loop took its
+ * method and parameters: a valid callback name if any (JSONP then), and
+ * a live access token, and the CORS headers for the token's client (or
+ * the one the request names: cors_answer). *t must start zeroed. Returns
+ * 0 with *t, *bearer, *jsonp and *cb set, or -1 with e set (and *bearer,
+ * *jsonp as far as known).
  */
 int	resource_begin(struct ctx *, unsigned with, struct token_row *t,
 	    int *bearer, int *jsonp, struct str *cb, struct oerror *e);
@@ -30,8 +32,7 @@ int	resource_begin(struct ctx *, unsigned with, struct token_row *t,
  * The HTTP status of a failed resource request: QQ's 200 for errors of a
  * token given as a parameter; RFC 6750's 400/401/403 (with its
  * WWW-Authenticate header) for a token given as a Bearer header; 400 for
- * a malformed request; the error's own status for 405, 413 and outages
- * (with Allow for 405).
+ * a malformed request; the error's own status for 405, 413 and outages.
  */
 int	resource_error_status(struct ctx *, const struct oerror *e, int bearer);
 

@@ -50,6 +50,12 @@ ENDPOINTS = (
 def answer(server, r):
     keep = {"status": r.status_code,
             "headers": {h: r.headers[h] for h in HEADERS if h in r.headers}}
+    # Apache may add its own Vary values (Content-Length); ours is Origin.
+    vary = [v.strip() for v in r.headers.get("Vary", "").split(",")]
+    if "Origin" in vary:
+        keep["headers"]["Vary"] = "Origin"
+    else:
+        keep["headers"].pop("Vary", None)
     if r.status_code != 200:
         keep["body"] = r.content.decode("utf-8").replace(server.base,
                                                          "<BASE>")
