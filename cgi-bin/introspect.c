@@ -3,6 +3,7 @@
 #include "crypto.h"
 #include "fcgi_loop.h"
 #include "json.h"
+#include "jwt_access.h"
 #include "openid.h"
 
 /* The answer about a live token (RFC 7662 §2.2). Caller owns it. */
@@ -48,6 +49,12 @@ introspect(struct ctx *c)
 	    client_credentials(c, &k.id, &secret, &e))
 		goto fail;
 	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
+	/* JWT access tokens answer from their claims (jwt_access.c). */
+	if ((rc = jwt_access_introspect(c, tok, &e)) != 1) {
+		if (rc == -1)
+			goto fail;
+		return;
+	}
 	/*
 	 * One statement finds the token only if it is this client's and the
 	 * secret is right; when it finds nothing, authenticate the client

@@ -1,5 +1,6 @@
 /* token.c: GET|POST /oauth2.0/token: the grant table of RFC 6749 */
 #include <stdio.h>
+#include <time.h>
 
 #include "clientauth.h"
 #include "cors.h"
@@ -7,6 +8,7 @@
 #include "fcgi_loop.h"
 #include "idtoken.h"
 #include "json.h"
+#include "jwt_access.h"
 #include "login.h"
 #include "pkce.h"
 
@@ -28,6 +30,7 @@ struct issued {
 	long		expires_in;
 	struct id_info	id;		/* id.user_id 0: no id_token */
 	struct str	id_token;	/* empty: none */
+	struct jwt_at	jwt;		/* JWT access token (jwt.on) */
 };
 
 /*
@@ -98,6 +101,11 @@ mint(struct ctx *c, int with_refresh, struct issued *out, struct issue *is)
 	    crypto_digest_param(&c->a, out->refresh) : NULL;
 	is->access_ttl = c->cfg.access_token_ttl;
 	is->refresh_ttl = c->cfg.refresh_token_ttl;
+	/* JWT access tokens: the row stands for the jti (jwt_access.c). */
+	if (out->jwt.on) {
+		is->access_hash = jwt_access_row(c, &out->jwt);
+		out->expires_in = is->access_ttl = c->cfg.jwt_access_token_ttl;
+	}
 }
 
 /* The requested scope (default: all of the client's), checked. */
@@ -338,6 +346,7 @@ grant_password(struct ctx *c, const struct client_key *k,
 	}
 	mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &is);
 	is.scope = is.refresh_scope = out->scope = scope_str(&c->a, &s);
+	out->jwt.user_id = u.id;	/* JWT access tokens: the sub */
 	(void)k;
 	if (store_token_issue(&c->db, cl->id, u.id, &is)) {
 		oerror_from_db(c, e);
@@ -481,6 +490,25 @@ reply_ok(struct ctx *c, const struct issued *t, enum qq_fmt qq)
 	json_object_put(o);
 }
 
+/* Sign the JWT access token of a grant that wrote its row. */
+static int
+jwt_finish(struct ctx *c, struct issued *out, struct oerror *e)
+{
+	struct jwt_at	*j = &out->jwt;
+
+	if (out->id.user_id) {
+		j->user_id = out->id.user_id;
+		j->auth_time = out->id.auth_time;
+	}
+	j->iat = out->id.now ? out->id.now : (long)time(NULL);
+	j->scope = out->scope;
+	if (jwt_access_sign(c, j, &out->access)) {
+		OERR_SET(e, OERR_SERVER_ERROR, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * OpenID Connect Core §3.1.3.3, §12.2: a code or refresh grant whose
  * scope has openid answers with an id_token (not in QQ's text reply).
@@ -491,6 +519,8 @@ id_token(struct ctx *c, struct str client_id, struct issued *out, int qq,
 {
 	struct scopes	s;
 
+	if (out->jwt.on && jwt_finish(c, out, e))
+		return -1;
 	if (qq || out->id.user_id == 0 || scope_parse(&s, out->scope) ||
 	    !scope_has(&s, STR_LIT("openid")))
 		return 0;
@@ -499,6 +529,27 @@ id_token(struct ctx *c, struct str client_id, struct issued *out, int qq,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The client's token format, and for a JWT client's client_credentials
+ * the whole answer from memory: 0 or -1 answered, 1 to go on.
+ */
+static int
+jwt_first(struct ctx *c, const struct grant_def *g, struct str id,
+    struct str secret, struct issued *out, enum qq_fmt qq)
+{
+	struct oerror	e = { 0 };
+	int		rc;
+
+	rc = jwt_access_token(c, id, secret, g->flag, &out->jwt, &out->access,
+	    &out->scope, &e);
+	if (rc == 0) {
+		out->expires_in = c->cfg.jwt_access_token_ttl;
+		reply_ok(c, out, qq);
+	} else if (rc == -1)
+		reply_error(c, &e, qq);
+	return rc;
 }
 
 static void
@@ -535,6 +586,9 @@ token(struct ctx *c)
 	if (client_credentials(c, &k.id, &secret, &e))
 		goto fail;
 	k.secret_hash = secret.n ? crypto_digest_param(&c->a, secret) : NULL;
+	/* JWT access tokens; client_credentials without SQL (jwt_access.c). */
+	if (jwt_first(c, g, k.id, secret, &out, qq) != 1)
+		return;
 	if (g->fast && (rc = g->run(c, &k, NULL, &out, &e)) != 1) {
 		if (rc == -1 || id_token(c, k.id, &out, qq, &e))
 			goto fail;

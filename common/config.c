@@ -24,6 +24,8 @@ config_defaults(struct config *c)
 	c->login_address_limit = 10;
 	c->developer_registration = DEVREG_REVIEW;
 	c->admin_reauth = 300;
+	c->jwt_access_token_ttl = 300;
+	c->client_cache_max_age = 60;
 }
 
 static struct str
@@ -103,6 +105,12 @@ set_key(struct config *c, struct str k, struct str v)
 		sp = &c->setup_key;
 	else if (str_eq_c(k, "admin_reauth"))
 		lp = &c->admin_reauth, max = 86400;
+	else if (str_eq_c(k, "jwt_access_token_ttl"))
+		lp = &c->jwt_access_token_ttl, max = 86400;
+	else if (str_eq_c(k, "access_token_audience"))
+		sp = &c->access_token_audience;
+	else if (str_eq_c(k, "client_cache_max_age"))
+		lp = &c->client_cache_max_age, max = 3600;
 	else if (str_eq_c(k, "developer_registration")) {
 		if (str_eq_c(v, "off"))
 			c->developer_registration = DEVREG_OFF;
@@ -307,6 +315,8 @@ config_free(struct config *c)
 	free(c->template_dir);
 	free(c->setup_key);
 	free(c->path);
+	free(c->access_token_audience);
+	c->access_token_audience = NULL;
 	c->pg_dsn = c->pg_dsn_read = c->secret_key_file = c->issuer = NULL;
 	c->template_dir = c->setup_key = c->path = NULL;
 	explicit_bzero(c->key, sizeof(c->key));

@@ -26,6 +26,10 @@ struct config {
 	char		*setup_key;		/* the web installer's key */
 	int		 developer_registration; /* DEVREG_* */
 	long		 admin_reauth;		/* seconds a login counts as fresh */
+	/* JWT access tokens (RFC 9068, common/jwt_access.c) */
+	long		 jwt_access_token_ttl;
+	char		*access_token_audience;	/* aud without a resource; NULL: issuer */
+	long		 client_cache_max_age;	/* seconds (common/client_cache.c) */
 	char		*path;			/* the file read */
 	unsigned char	 key[CONFIG_KEY_MAX];	/* the server secret */
 	size_t		 keylen;

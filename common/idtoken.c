@@ -19,12 +19,7 @@
  */
 #define KEY_CACHE	8
 
-static struct {
-	char		 kid[JWK_KID_MAX];
-	enum jwk_alg	 alg;
-	EVP_PKEY	*k;
-	EVP_PKEY_CTX	*signer;	/* jws_signer(k) */
-} cache[KEY_CACHE];
+static struct key_slot cache[KEY_CACHE];
 static size_t	cache_next;
 
 /* The cache slot of kid, or -1. */
@@ -89,6 +84,15 @@ key_get(struct ctx *c, struct str kid, int check_live)
 	return i;
 }
 
+const struct key_slot *
+idtoken_key(struct ctx *c, struct str kid, int check_live, int *dberr)
+{
+	int	i = key_get(c, kid, check_live);
+
+	*dberr = i == -1;
+	return i < 0 ? NULL : &cache[i];
+}
+
 struct str
 idtoken_sub(struct ctx *c, struct str client_id, long user_id)
 {
@@ -150,9 +154,9 @@ idtoken_make(struct ctx *c, struct str client_id, const struct id_info *id,
 	return rc;
 }
 
-/* A string claim of o into the arena; -1 if absent or not a string. */
-static int
-claim(struct ctx *c, json_object *o, const char *name, struct str *v)
+int
+idtoken_claim(struct ctx *c, json_object *o, const char *name,
+    struct str *v)
 {
 	json_object	*x;
 
@@ -186,8 +190,10 @@ idtoken_hint(struct ctx *c, struct str token, struct str *aud,
 	    (o = jws_verify(&c->a, token, cache[i].k, alg)) == NULL)
 		return 1;
 	rc = 1;
-	if (claim(c, o, "iss", &iss) == 0 && str_eq_c(iss, c->cfg.issuer) &&
-	    claim(c, o, "aud", aud) == 0 && claim(c, o, "sub", sub) == 0)
+	if (idtoken_claim(c, o, "iss", &iss) == 0 &&
+	    str_eq_c(iss, c->cfg.issuer) &&
+	    idtoken_claim(c, o, "aud", aud) == 0 &&
+	    idtoken_claim(c, o, "sub", sub) == 0)
 		rc = 0;
 	json_object_put(o);
 	return rc;

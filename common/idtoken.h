@@ -3,7 +3,12 @@
 #define IDTOKEN_H
 
 #include "fcgi_loop.h"
+#include <json-c/json.h>
+
+#include "jwk.h"
 #include "store.h"
+
+struct evp_pkey_ctx_st;
 
 /*
  * The id_token of a code or refresh answer (OpenID Connect Core §2,
@@ -28,6 +33,30 @@ int	idtoken_make(struct ctx *, struct str client_id,
  */
 int	idtoken_hint(struct ctx *, struct str token, struct str *aud,
 	    struct str *sub);
+
+/* An opened signing key, kept for the life of the process. */
+struct key_slot {
+	char			 kid[JWK_KID_MAX];
+	enum jwk_alg		 alg;
+	struct evp_pkey_st	*k;
+	struct evp_pkey_ctx_st	*signer;	/* jws_signer(k) */
+};
+
+/*
+ * The signing key kid, opened once per process (a kid names one key
+ * forever). check_live: it must still be published, which the store is
+ * asked each time. NULL when there is no such usable key, or with
+ * *dberr set on a database failure.
+ */
+const struct key_slot *idtoken_key(struct ctx *, struct str kid,
+	    int check_live, int *dberr);
+
+/*
+ * A string claim of o into the arena (aud may be an array of one);
+ * -1 if absent or not a string.
+ */
+int	idtoken_claim(struct ctx *, json_object *o, const char *name,
+	    struct str *v);
 
 /* The sub the client sees for user_id: its pairwise openid (arena). */
 struct str idtoken_sub(struct ctx *, struct str client_id, long user_id);

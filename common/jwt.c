@@ -76,13 +76,20 @@ int
 jws_sign(struct arena *a, EVP_PKEY_CTX *signer, enum jwk_alg alg,
     const char *kid, struct str payload, struct str *out)
 {
+	return jws_sign_typ(a, signer, alg, kid, "JWT", payload, out);
+}
+
+int
+jws_sign_typ(struct arena *a, EVP_PKEY_CTX *signer, enum jwk_alg alg,
+    const char *kid, const char *typ, struct str payload, struct str *out)
+{
 	unsigned char	 sig[512], raw[2 * ES256_HALF], d[SHA256_LEN];
 	struct strbuf	 b, h;
 	size_t		 n = sizeof(sig);
 
 	strbuf_init(&h, a);
-	strbuf_appendf(&h, "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
-	    jwk_alg_name(alg), kid);
+	strbuf_appendf(&h, "{\"alg\":\"%s\",\"kid\":\"%s\",\"typ\":\"%s\"}",
+	    jwk_alg_name(alg), kid, typ);
 	strbuf_init(&b, a);
 	b64url_encode(&b, (const unsigned char *)h.p, h.n);
 	strbuf_putc(&b, '.');
@@ -146,8 +153,30 @@ int
 jws_header(struct arena *a, struct str token, enum jwk_alg *alg,
     struct str *kid)
 {
+	return jws_header_typ(a, token, alg, kid, NULL);
+}
+
+/* A string member of h into the arena; -1 if absent or not a string. */
+static int
+member(struct arena *a, json_object *h, const char *name, struct str *v)
+{
+	json_object	*x;
+
+	if (!json_object_object_get_ex(h, name, &x) ||
+	    !json_object_is_type(x, json_type_string))
+		return -1;
+	*v = str_c(arena_strndup(a, json_object_get_string(x),
+	    (size_t)json_object_get_string_len(x)));
+	return 0;
+}
+
+int
+jws_header_typ(struct arena *a, struct str token, enum jwk_alg *alg,
+    struct str *kid, struct str *typ)
+{
 	struct str	 part[3];
-	json_object	*h, *v;
+	struct str	 name;
+	json_object	*h;
 	int		 rc = -1;
 
 	if (split(token, part) || (h = json_part(a, part[0])) == NULL)
@@ -155,15 +184,11 @@ jws_header(struct arena *a, struct str token, enum jwk_alg *alg,
 	/* RFC 7515 §4.1.11: no extension we would have to understand. */
 	if (json_object_object_get_ex(h, "crit", NULL))
 		goto out;
-	if (!json_object_object_get_ex(h, "alg", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    jwk_alg_parse(str_c(json_object_get_string(v)), alg))
+	if (member(a, h, "alg", &name) || jwk_alg_parse(name, alg) ||
+	    member(a, h, "kid", kid))
 		goto out;
-	if (!json_object_object_get_ex(h, "kid", &v) ||
-	    !json_object_is_type(v, json_type_string))
-		goto out;
-	*kid = str_c(arena_strndup(a, json_object_get_string(v),
-	    (size_t)json_object_get_string_len(v)));
+	if (typ != NULL && member(a, h, "typ", typ))
+		*typ = STR_NULL;
 	rc = 0;
 out:
 	json_object_put(h);

@@ -27,6 +27,11 @@ int	jws_sign(struct arena *, struct evp_pkey_ctx_st *signer,
 	    enum jwk_alg alg, const char *kid, struct str payload,
 	    struct str *out);
 
+/* The same with the header's typ given (RFC 9068: "at+jwt"). */
+int	jws_sign_typ(struct arena *, struct evp_pkey_ctx_st *signer,
+	    enum jwk_alg alg, const char *kid, const char *typ,
+	    struct str payload, struct str *out);
+
 /*
  * Split a compact JWS and read its header: *alg and *kid (arena) from
  * it. Returns 0, or -1 when it is not three base64url parts with a JSON
@@ -34,6 +39,10 @@ int	jws_sign(struct arena *, struct evp_pkey_ctx_st *signer,
  */
 int	jws_header(struct arena *, struct str token, enum jwk_alg *alg,
 	    struct str *kid);
+
+/* The same, and *typ (empty when the header has none) when typ is set. */
+int	jws_header_typ(struct arena *, struct str token, enum jwk_alg *alg,
+	    struct str *kid, struct str *typ);
 
 /*
  * Check the signature of token with k (alg from jws_header) and parse

@@ -46,6 +46,8 @@ static const struct {
 	    "too many attempts, try again later" },
 	[OERR_REQUEST_NOT_SUPPORTED] = { "request_not_supported", 400, 100000,
 	    "request objects are not supported" },
+	[OERR_INVALID_TARGET] = { "invalid_target", 400, 100000,
+	    "resource must be one absolute URI without a fragment" },
 };
 
 static int

@@ -26,10 +26,12 @@ static struct stmt walks[] = {
 	{ "purge_sessions", PURGE_WALK("sessions", "expires_at < now()") },
 	{ "purge_failures",
 	    PURGE_WALK("auth_failures", "at < now() - interval '1 day'") },
+	{ "purge_jwt_revocations",	/* schema/011 */
+	    PURGE_WALK("jwt_revocations", "expires_at < now()") },
 };
 
 static const char *const tables[] = {
-	"auth_codes", "tokens", "sessions", "auth_failures",
+	"auth_codes", "tokens", "sessions", "auth_failures", "jwt_revocations",
 };
 
 static struct stmt blocks_of = { "purge_blocks",

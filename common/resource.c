@@ -3,6 +3,7 @@
 #include "crypto.h"
 #include "header.h"
 #include "json.h"
+#include "jwt_access.h"
 #include "resource.h"
 
 /*
@@ -25,12 +26,29 @@ lookup(struct ctx *c, const char *hash, unsigned with, struct token_row *t)
 	return rc;
 }
 
+/* A token found: dead or alive. */
+static int
+live(const struct token_row *t, struct oerror *e)
+{
+	if (t->revoked) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100015,
+		    "access token revoked");
+		return -1;
+	}
+	if (!t->live) {
+		OERR_SET(e, OERR_INVALID_TOKEN, 100014, "access token expired");
+		return -1;
+	}
+	return 0;
+}
+
 int
 resource_token(struct ctx *c, unsigned with, struct token_row *t,
     int *bearer, struct oerror *e)
 {
 	struct str	 q, h = STR_NULL;
 	enum form_get	 g;
+	struct jwt_at	 j;
 	int		 hb = 1, rc;
 
 	*bearer = 0;
@@ -57,6 +75,9 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		OERR_SET(e, OERR_INVALID_REQUEST, 100007, "missing access_token");
 		return -1;
 	}
+	/* JWT access tokens (jwt_access.c), checked at once against PG. */
+	if ((rc = jwt_access_check(c, q, with, t, &j, e)) != 1)
+		return rc ? -1 : live(t, e);
 	if (q.n > 512) {
 		OERR_SET(e, OERR_INVALID_TOKEN, 100016,
 		    "access token check failed");
@@ -72,16 +93,7 @@ resource_token(struct ctx *c, unsigned with, struct token_row *t,
 		    "access token check failed");
 		return -1;
 	}
-	if (t->revoked) {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100015,
-		    "access token revoked");
-		return -1;
-	}
-	if (!t->live) {
-		OERR_SET(e, OERR_INVALID_TOKEN, 100014, "access token expired");
-		return -1;
-	}
-	return 0;
+	return live(t, e);
 }
 
 /* Add "WWW-Authenticate: Bearer …" for e (RFC 6750 §3). */

@@ -23,6 +23,7 @@
 struct client_opts {
 	const char	*id, *name, *website, *owner, *grants, *scopes;
 	const char	*id_token_alg;
+	const char	*at_format, *at_alg;	/* JWT access tokens (011) */
 	const char	*uris[MAX_URIS];
 	int		 nuris;
 	const char	*logout_uris[MAX_URIS];	/* post_logout_redirect_uri */
@@ -84,6 +85,10 @@ parse_opts(int argc, char **argv, int start, struct client_opts *o)
 			dst = &o->id;
 		else if (strcmp(opt, "--id-token-alg") == 0)
 			dst = &o->id_token_alg;
+		else if (strcmp(opt, "--access-token-format") == 0)
+			dst = &o->at_format;
+		else if (strcmp(opt, "--access-token-alg") == 0)
+			dst = &o->at_alg;
 		else if (strcmp(opt, "--post-logout-redirect-uri") == 0) {
 			if (o->nlogout == MAX_URIS)
 				return ctl_fail("at most %d post-logout URIs",
@@ -193,6 +198,11 @@ client_check(struct ctl *c, struct client_opts *o)
 	if (strcmp(o->id_token_alg, "RS256") != 0 &&
 	    strcmp(o->id_token_alg, "ES256") != 0)
 		return ctl_fail("--id-token-alg must be RS256 or ES256");
+	if (strcmp(o->at_format, "opaque") != 0 &&
+	    strcmp(o->at_format, "jwt") != 0)
+		return ctl_fail("--access-token-format must be opaque or jwt");
+	if (strcmp(o->at_alg, "RS256") != 0 && strcmp(o->at_alg, "ES256") != 0)
+		return ctl_fail("--access-token-alg must be RS256 or ES256");
 	if (*o->website && !website_ok(str_c(o->website)))
 		return ctl_fail("bad --website %s (an absolute http or https "
 		    "URL)", o->website);
@@ -226,9 +236,9 @@ static int
 client_add(struct ctl *c, int argc, char **argv)
 {
 	struct client_opts	 o = { .owner = NULL, .website = "",
-	    .id_token_alg = "RS256" };
+	    .id_token_alg = "RS256", .at_format = "opaque", .at_alg = "ES256" };
 	struct str		 secret = STR_NULL;
-	const char		*params[10];
+	const char		*params[12];
 
 	if (parse_opts(argc, argv, 2, &o) || client_check(c, &o))
 		return 1;
@@ -244,14 +254,17 @@ client_add(struct ctl *c, int argc, char **argv)
 	params[7] = o.resource_server == 1 ? "true" : "false";
 	params[8] = o.resource_scopes;
 	params[9] = o.id_token_alg;
+	params[10] = o.at_format;
+	params[11] = o.at_alg;
 	if (ctl_do(c, "BEGIN", 0, NULL) ||
 	    ctl_do(c, "INSERT INTO clients (id, name, secret_hash, website,"
 	    " owner, grants, scopes, resource_server, resource_scopes,"
-	    " id_token_alg) VALUES ($1, $2, $3, $4, $5,"
+	    " id_token_alg, access_token_format, access_token_alg)"
+	    " VALUES ($1, $2, $3, $4, $5,"
 	    " string_to_array($6, ','), coalesce(string_to_array("
 	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
-	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ", $10)", 10,
-	    params) ||
+	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ", $10, $11, $12)",
+	    12, params) ||
 	    client_uris(c, "INSERT INTO client_redirect_uris (client_id, uri)"
 	    " VALUES ($1, $2) ON CONFLICT DO NOTHING", params[0], o.uris,
 	    o.nuris) ||
@@ -290,7 +303,8 @@ client_show(struct ctl *c, const char *id)
 	    " IS NULL THEN 'yes' ELSE 'yes, tokens with scope ' ||"
 	    " array_to_string(resource_scopes, ' or ') END,"
 	    " id_token_alg, coalesce((SELECT string_agg(uri, ' ' ORDER BY uri)"
-	    " FROM client_post_logout_uris WHERE client_id = c.id), '')"
+	    " FROM client_post_logout_uris WHERE client_id = c.id), ''),"
+	    " access_token_format || ' ' || access_token_alg"
 	    " FROM clients c WHERE id = $1", 1, params);
 	if (res == NULL)
 		return 1;
@@ -300,13 +314,14 @@ client_show(struct ctl *c, const char *id)
 		printf("client_id=%s\nname=%s\ntype=%s\nwebsite=%s\nowner=%s\n"
 		    "grants=%s\nscopes=%s\nredirect_uris=%s\ncreated=%s\n"
 		    "resource_server=%s\nid_token_alg=%s\n"
-		    "post_logout_redirect_uris=%s\n",
+		    "post_logout_redirect_uris=%s\naccess_token_format=%s\n",
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
 		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
 		    PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
 		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 7),
 		    PQgetvalue(res, 0, 8), PQgetvalue(res, 0, 9),
-		    PQgetvalue(res, 0, 10), PQgetvalue(res, 0, 11));
+		    PQgetvalue(res, 0, 10), PQgetvalue(res, 0, 11),
+		    PQgetvalue(res, 0, 12));
 	PQclear(res);
 	return rc;
 }

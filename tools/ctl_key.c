@@ -60,8 +60,13 @@ ctl_key_expire(struct ctl *c)
 	char		 ttl[24];
 	const char	*params[1] = { ttl };
 
-	/* An id_token lives access_token_ttl (common/idtoken.c). */
-	snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl);
+	/*
+	 * An id_token lives access_token_ttl (common/idtoken.c), a JWT
+	 * access token jwt_access_token_ttl (common/jwt_access.c).
+	 */
+	snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl >
+	    c->cfg.jwt_access_token_ttl ? c->cfg.access_token_ttl :
+	    c->cfg.jwt_access_token_ttl);
 	return ctl_print_rows(c, "retired: ", "UPDATE signing_keys SET"
 	    " state = 'retired', retired_at = now() WHERE state = 'rotated'"
 	    " AND rotated_at < now() - $1::int * interval '1 second'"

@@ -180,6 +180,8 @@ static const struct {
 } meta_lists[] = {
 	{ "subject_types_supported", subjects },
 	{ "id_token_signing_alg_values_supported", algs },
+	/* JWT access tokens (RFC 9068), per client: jwt_access.c. */
+	{ "access_token_signing_alg_values_supported", algs },
 	{ "claims_supported", claims },
 	{ "response_types_supported", rtypes },
 	{ "response_modes_supported", modes },

@@ -68,7 +68,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena	 a = { 0 };
-	struct str	 in = { (const char *)data, size }, kid, tok;
+	struct str	 in = { (const char *)data, size }, kid, tok, typ;
 	enum jwk_alg	 alg;
 	json_object	*o;
 
@@ -77,6 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_b64url(&a, in);
 	if (jws_header(&a, in, &alg, &kid) == 0) {
 		FUZZ_CHECK(alg == JWK_RS256 || alg == JWK_ES256);
+		/* The typ reader (JWT access tokens) agrees with it. */
+		FUZZ_CHECK(jws_header_typ(&a, in, &alg, &kid, &typ) == 0);
 		/* Nothing a fuzzer makes carries our signature. */
 		o = jws_verify(&a, in, keys[alg], alg);
 		FUZZ_CHECK(o == NULL);
@@ -84,8 +86,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Its bytes as a payload (not empty): signed, it reads back. */
 	if (size > 0 && size < 2048 && memchr(data, '\0', size) == NULL) {
 		alg = size & 1 ? JWK_ES256 : JWK_RS256;
-		FUZZ_CHECK(jws_sign(&a, signers[alg], alg, kids[alg], in, &tok)
-		    == 0);
+		FUZZ_CHECK(jws_sign_typ(&a, signers[alg], alg, kids[alg],
+		    size & 2 ? "at+jwt" : "JWT", in, &tok) == 0);
+		FUZZ_CHECK(jws_header_typ(&a, tok, &alg, &kid, &typ) == 0);
+		FUZZ_CHECK(str_eq_c(typ, size & 2 ? "at+jwt" : "JWT"));
 		FUZZ_CHECK(jws_header(&a, tok, &alg, &kid) == 0);
 		FUZZ_CHECK(str_eq_c(kid, kids[alg]));
 		o = jws_verify(&a, tok, keys[alg], alg);

@@ -211,11 +211,11 @@ ScriptSock "@VAR@/sock/cgid.sock"
 """
 
 
-def readme_block():
-    """The mod_oauth2 configuration block of the README."""
+def readme_block(location="/api/"):
+    """The mod_oauth2 configuration block of the README for location."""
     text = (REPO / "README.md").read_text()
-    m = re.search(r"```apache\n(<Location /api/>\n.*?</Location>\n)```",
-                  text, re.S)
+    m = re.search(r"```apache\n(<Location " + re.escape(location) +
+                  r">\n.*?</Location>\n)```", text, re.S)
     assert m, "README.md has no mod_oauth2 <Location> block"
     return m.group(1)
 
@@ -224,7 +224,7 @@ class Gateway:
     """Apache + mod_oauth2 in front of a CGI program that prints what it
     was told about the caller, one location per (path, credentials)."""
 
-    def __init__(self, server, locations):
+    def __init__(self, server, locations, extra=""):
         self.top = server.top / ("gateway-%d" % harness.free_port())
         for d in ("cgi", "log", "sock"):
             (self.top / d).mkdir(parents=True)
@@ -239,6 +239,7 @@ class Gateway:
                      .replace("@ISSUER@", server.base)
                      .replace("@RS_ID@", cid)
                      .replace("@RS_SECRET@", secret))
+        text += extra
         self.port = harness.free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         # WebServer renders @VAR@ etc. and adds the sanitizer variables,

@@ -35,6 +35,7 @@ test_table(void **state)
 		{ OERR_TOO_MANY_REQUESTS, "slow_down", 429 },
 		/* OpenID Connect Core §3.1.2.6 */
 		{ OERR_REQUEST_NOT_SUPPORTED, "request_not_supported", 400 },
+		{ OERR_INVALID_TARGET, "invalid_target", 400 },	/* RFC 8707 */
 	};
 	size_t	i;
 
