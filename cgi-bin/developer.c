@@ -175,7 +175,6 @@ app_edit(struct ctx *c, struct console *k, struct dview *w,
     const char **params)
 {
 	struct app_form	 f;
-	long		 n;
 
 	if (app_form(c, &f)) {
 		w->msg = "err_app_form";
@@ -188,15 +187,9 @@ app_edit(struct ctx *c, struct console *k, struct dview *w,
 	params[4] = f.description.p;
 	params[5] = f.icon.p;
 	params[6] = f.icp.p;
-	if (console_tx(c, "BEGIN") ||
-	    (n = store_console_do(c, CQ_CLIENT_APP_EDIT, params)) < 0 ||
-	    (n == 1 && (store_console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
-	    store_console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){ params[0],
-	    f.uris.p }) < 0)) || console_tx(c, "COMMIT")) {
-		console_tx(c, "ROLLBACK");
-		return -1;
-	}
-	return n;
+	/* The audit entry comes after, as for the other app actions. */
+	return console_client_save(c, CQ_CLIENT_APP_EDIT, params, f.uris, NULL,
+	    NULL, STR_NULL);
 }
 
 static long

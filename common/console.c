@@ -249,6 +249,27 @@ console_client_id(struct arena *a)
 	return arena_strndup(a, buf, strlen(buf));
 }
 
+long
+console_client_save(struct ctx *c, enum cq q, const char *const *params,
+    struct str uris, const char *actor, const char *action,
+    struct str detail)
+{
+	const char	*up[2] = { params[0], uris.p };
+	long		 n;
+
+	if (console_tx(c, "BEGIN") ||
+	    (n = store_console_do(c, q, params)) < 0 ||
+	    (n == 1 && (store_console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
+	    store_console_do(c, CQ_CLIENT_URIS_ADD, up) < 0 ||
+	    (actor != NULL && console_audit(c, actor, action,
+	    str_c(params[0]), detail)))) ||
+	    console_tx(c, "COMMIT")) {
+		console_tx(c, "ROLLBACK");
+		return -1;
+	}
+	return n;
+}
+
 int
 console_tx(struct ctx *c, const char *what)
 {

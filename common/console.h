@@ -69,6 +69,16 @@ int	console_text(struct ctx *, const char *name, size_t max, int required,
  */
 int	console_missed(struct ctx *, long n);
 
+/*
+ * In one transaction: statement q, an edit of the client params[0], and
+ * when it changed that row, the client's redirect URIs replaced by uris
+ * (newline-separated) and, unless actor is NULL, the audit entry. The
+ * rows q changed (0: not found), or -1 (rolled back).
+ */
+long	console_client_save(struct ctx *, enum cq q,
+	    const char *const *params, struct str uris, const char *actor,
+	    const char *action, struct str detail);
+
 /* BEGIN, COMMIT or ROLLBACK. 0 or -1. */
 int	console_tx(struct ctx *, const char *what);
 

@@ -364,12 +364,8 @@ console_admin_client_edit(struct ctx *c, struct console *k,
 	params[2] = f.website.p;
 	params[3] = f.grants.p;
 	params[4] = f.scopes.p;
-	if (console_tx(c, "BEGIN") ||
-	    (n = store_console_do(c, CQ_CLIENT_EDIT, params)) < 0 ||
-	    (n == 1 && (set_uris(c, id, f.uris) ||
-	    console_audit(c, k->u.username.p, "client.edit", id, f.name))) ||
-	    console_tx(c, "COMMIT")) {
-		console_tx(c, "ROLLBACK");
+	if ((n = console_client_save(c, CQ_CLIENT_EDIT, params, f.uris,
+	    k->u.username.p, "client.edit", f.name)) < 0) {
 		page_db_failure(c);
 		return;
 	}
@@ -380,5 +376,3 @@ console_admin_client_edit(struct ctx *c, struct console *k,
 	w->msg = "msg_saved";
 	console_admin_page(c, k, 200, w);
 }
-
-/* The actions that ask for the password again on an old login. */
