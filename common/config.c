@@ -1,5 +1,6 @@
 /* config.c: the "key = value" configuration file of SPEC */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,76 +64,88 @@ dupstr(struct str v)
 	return p;
 }
 
+/* One row a key: where its value goes and how it is read. */
+enum key_kind { KEY_STR, KEY_LONG, KEY_BOOL, KEY_ENUM };
+
+struct key {
+	const char	*name;
+	enum key_kind	 kind;
+	size_t		 off;		/* of the field in struct config */
+	long		 max;		/* KEY_LONG: 1 to max */
+	const char	*words[4];	/* KEY_ENUM: the value's index is stored */
+};
+
+#define KSTR(f)		{ #f, KEY_STR, offsetof(struct config, f), 0, { 0 } }
+#define KLONG(f, m)	{ #f, KEY_LONG, offsetof(struct config, f), m, { 0 } }
+#define KBOOL(f)	{ #f, KEY_BOOL, offsetof(struct config, f), 0, { 0 } }
+
+static const struct key keys[] = {
+	KSTR(pg_dsn),
+	KSTR(pg_dsn_read),
+	{ "pg_statements", KEY_ENUM, offsetof(struct config, pg_unnamed), 0,
+	    { "prepared", "unnamed" } },
+	KSTR(secret_key_file),
+	KSTR(issuer),
+	KSTR(template_dir),
+	KLONG(access_token_ttl, 31536000),
+	KLONG(refresh_token_ttl, 315360000),
+	KLONG(code_ttl, 600),			/* RFC 6749 §4.1.2 */
+	KLONG(login_address_limit, 1000000),
+	KBOOL(refresh_rotation),
+	KBOOL(qq_compat),
+	KSTR(setup_key),
+	KLONG(admin_reauth, 86400),
+	KLONG(jwt_access_token_ttl, 86400),
+	KSTR(access_token_audience),
+	KLONG(client_cache_max_age, 3600),
+	{ "developer_registration", KEY_ENUM,
+	    offsetof(struct config, developer_registration), 0,
+	    { "off", "review", "open" } },
+};
+
+static int
+set_enum(const struct key *e, struct str v, int *out)
+{
+	int	 i;
+
+	for (i = 0; i < 4 && e->words[i]; i++)
+		if (str_eq_c(v, e->words[i])) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
 static int
 set_key(struct config *c, struct str k, struct str v)
 {
-	char	**sp = NULL;
-	long	 *lp = NULL, max = 0;
-	int	 *bp = NULL;
+	const struct key	*e;
+	char			*field;
+	size_t			 i;
 
-	if (str_eq_c(k, "pg_statements")) {
-		if (str_eq_c(v, "prepared"))
-			c->pg_unnamed = 0;
-		else if (str_eq_c(v, "unnamed"))
-			c->pg_unnamed = 1;
-		else
-			return -1;
-		return 0;
-	}
-	if (str_eq_c(k, "pg_dsn"))
-		sp = &c->pg_dsn;
-	else if (str_eq_c(k, "pg_dsn_read"))
-		sp = &c->pg_dsn_read;
-	else if (str_eq_c(k, "secret_key_file"))
-		sp = &c->secret_key_file;
-	else if (str_eq_c(k, "issuer"))
-		sp = &c->issuer;
-	else if (str_eq_c(k, "template_dir"))
-		sp = &c->template_dir;
-	else if (str_eq_c(k, "access_token_ttl"))
-		lp = &c->access_token_ttl, max = 31536000;
-	else if (str_eq_c(k, "refresh_token_ttl"))
-		lp = &c->refresh_token_ttl, max = 315360000;
-	else if (str_eq_c(k, "code_ttl"))
-		lp = &c->code_ttl, max = 600;	/* RFC 6749 §4.1.2 */
-	else if (str_eq_c(k, "login_address_limit"))
-		lp = &c->login_address_limit, max = 1000000;
-	else if (str_eq_c(k, "refresh_rotation"))
-		bp = &c->refresh_rotation;
-	else if (str_eq_c(k, "qq_compat"))
-		bp = &c->qq_compat;
-	else if (str_eq_c(k, "setup_key"))
-		sp = &c->setup_key;
-	else if (str_eq_c(k, "admin_reauth"))
-		lp = &c->admin_reauth, max = 86400;
-	else if (str_eq_c(k, "jwt_access_token_ttl"))
-		lp = &c->jwt_access_token_ttl, max = 86400;
-	else if (str_eq_c(k, "access_token_audience"))
-		sp = &c->access_token_audience;
-	else if (str_eq_c(k, "client_cache_max_age"))
-		lp = &c->client_cache_max_age, max = 3600;
-	else if (str_eq_c(k, "developer_registration")) {
-		if (str_eq_c(v, "off"))
-			c->developer_registration = DEVREG_OFF;
-		else if (str_eq_c(v, "review"))
-			c->developer_registration = DEVREG_REVIEW;
-		else if (str_eq_c(v, "open"))
-			c->developer_registration = DEVREG_OPEN;
-		else
-			return -1;
-		return 0;
-	} else
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (str_eq_c(k, keys[i].name))
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0]))
 		return -2;
-	if (sp) {
-		free(*sp);
-		*sp = dupstr(v);
+	e = &keys[i];
+	field = (char *)c + e->off;
+	switch (e->kind) {
+	case KEY_STR:
+		free(*(char **)(void *)field);
+		*(char **)(void *)field = dupstr(v);
+		return 0;
+	case KEY_BOOL:
+		return parse_bool(v, (int *)(void *)field);
+	case KEY_ENUM:
+		return set_enum(e, v, (int *)(void *)field);
+	case KEY_LONG:
+		if (str_to_long(v, (long *)(void *)field) ||
+		    *(long *)(void *)field < 1 || *(long *)(void *)field > e->max)
+			return -1;
 		return 0;
 	}
-	if (bp)
-		return parse_bool(v, bp);
-	if (str_to_long(v, lp) || *lp < 1 || *lp > max)
-		return -1;
-	return 0;
+	return -1;
 }
 
 int

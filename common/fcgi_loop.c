@@ -213,24 +213,32 @@ refusal(const struct ctx *c)
 	    c->req.err == REQ_BAD_BODY ? REFUSE_BODY : REFUSE_PARAMS;
 }
 
-void
-fcgi_serve(struct ctx *c, struct io *io)
+/* A CORS preflight, a refusal, or the handler's answer. */
+static void
+dispatch(struct ctx *c)
 {
 	enum refusal	why;
 
+	if ((c->ep->flags & EP_CORS) && cors_preflight(c))
+		return;
+	if ((why = refusal(c)) != REFUSE__COUNT)
+		refuse(c, why);
+	else
+		c->ep->handler(c);
+}
+
+void
+fcgi_serve(struct ctx *c, struct io *io)
+{
 	req_read(&c->req, &c->a, io, c->ep->body_max ? c->ep->body_max :
 	    REQ_BODY_MAX);
 	resp_init(&c->resp, &c->a);
 	c->lang = header_accept_language(c->req.accept_language);
 	c->pre = STR_NULL;
-	if (!c->ready)
-		resp_plain(&c->resp, 500, "server configuration error");
-	else if ((c->ep->flags & EP_CORS) && cors_preflight(c))
-		;
-	else if ((why = refusal(c)) != REFUSE__COUNT)
-		refuse(c, why);
+	if (c->ready)
+		dispatch(c);
 	else
-		c->ep->handler(c);
+		resp_plain(&c->resp, 500, "server configuration error");
 	resp_flush(&c->resp, io);
 }
 

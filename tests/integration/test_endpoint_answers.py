@@ -8,14 +8,15 @@ each still checked method and size by hand (recorded with
 except where README ("Reading the code") names a mended drift.
 """
 
-import json
 import sys
 from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from golden import assert_same, record_to  # noqa: E402
 from harness import make_client  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "endpoint_answers.json"
@@ -102,20 +103,8 @@ def record(server):
 
 
 def test_refusals_are_the_recorded_bytes(server):
-    golden = json.loads(GOLDEN.read_text())
-    got = record(server)
-    assert sorted(got) == sorted(golden)
-    for name in golden:
-        assert got[name] == golden[name], name
+    assert_same(GOLDEN, record(server))
 
 
 if __name__ == "__main__":
-    import harness
-    s = harness.Server().start()
-    try:
-        answers = record(s)
-    finally:
-        s.shutdown()
-    GOLDEN.write_text(json.dumps(answers, ensure_ascii=False, indent=1,
-                                 sort_keys=True) + "\n")
-    print("wrote", GOLDEN)
+    record_to(GOLDEN, record)

@@ -11,7 +11,6 @@ default avatar, state after a repeated parameter, the token endpoint's
 JSONP type under lighttpd) are tested in test_issue13.py.
 """
 
-import json
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, quote
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flow import Agent, auth_params, jsonp_body  # noqa: E402
+from golden import assert_same, record_to  # noqa: E402
 from harness import make_client, make_user  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "qq_bytes.json"
@@ -195,20 +195,8 @@ def record(server):
 
 
 def test_untouched_answers_are_byte_for_byte(server):
-    golden = json.loads(GOLDEN.read_text())
-    got = record(server)
-    assert sorted(got) == sorted(golden)
-    for name in golden:
-        assert got[name] == golden[name], name
+    assert_same(GOLDEN, record(server))
 
 
 if __name__ == "__main__":
-    import harness
-    s = harness.Server().start()
-    try:
-        answers = record(s)
-    finally:
-        s.shutdown()
-    GOLDEN.write_text(json.dumps(answers, ensure_ascii=False, indent=1,
-                                 sort_keys=True) + "\n")
-    print("wrote", GOLDEN)
+    record_to(GOLDEN, record)

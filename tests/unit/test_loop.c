@@ -142,36 +142,60 @@ body_of(struct str w)
 	    STR_LIT("");
 }
 
+/*
+ * A request of shape s to an endpoint and what must come back: status,
+ * Allow, Content-Type, and the body (for a page: words in it).
+ */
+struct want {
+	enum shape	 s;
+	int		 status;
+	const char	*allow;
+	const char	*ctype;
+	const char	*body;
+};
+
+static void
+check(const struct endpoint *ep, const struct want *cases, size_t n)
+{
+	struct str	w, b;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		w = serve(ep, cases[i].s, 0);
+		b = body_of(w);
+		CASE_INT(i, status(w), cases[i].status);
+		CASE_STR(i, header(w, "Allow"), cases[i].allow);
+		CASE_STR(i, header(w, "Content-Type"), cases[i].ctype);
+		if (ep->reply == REPLY_PAGE && cases[i].status != 200)
+			CASE_INT(i, memmem(b.p, b.n, cases[i].body,
+			    strlen(cases[i].body)) != NULL, 1);
+		else
+			CASE_STR(i, b, cases[i].body);
+		CASE_INT(i, handled, cases[i].status == 200);
+	}
+}
+
+#define TEXT	"text/plain;charset=UTF-8"
+#define JSON	"application/json;charset=UTF-8"
+#define HTML	"text/html;charset=UTF-8"
+
 static void
 test_plain_refusals(void **state)
 {
-	static const struct {
-		enum shape	 s;
-		int		 status;
-		const char	*allow;
-		const char	*body;
-	} cases[] = {
-		{ GET_OK, 200, "", "ok" },
-		{ POST_OK, 200, "", "ok" },
-		{ PUT, 405, "GET, POST", "method not allowed\n" },
-		{ DELETE, 405, "GET, POST", "method not allowed\n" },
-		{ HEAD, 405, "GET, POST", "method not allowed\n" },
-		{ OPTIONS, 405, "GET, POST", "method not allowed\n" },
-		{ POST_BIG, 413, "", "malformed request\n" },
-		{ GET_BAD, 400, "", "malformed request\n" },
-		{ POST_JSON, 400, "", "malformed request\n" },
+	static const struct want	cases[] = {
+		{ GET_OK, 200, "", TEXT, "ok" },
+		{ POST_OK, 200, "", TEXT, "ok" },
+		{ PUT, 405, "GET, POST", TEXT, "method not allowed\n" },
+		{ DELETE, 405, "GET, POST", TEXT, "method not allowed\n" },
+		{ HEAD, 405, "GET, POST", TEXT, "method not allowed\n" },
+		{ OPTIONS, 405, "GET, POST", TEXT, "method not allowed\n" },
+		{ POST_BIG, 413, "", TEXT, "malformed request\n" },
+		{ GET_BAD, 400, "", TEXT, "malformed request\n" },
+		{ POST_JSON, 400, "", TEXT, "malformed request\n" },
 	};
-	struct str	w;
-	size_t		i;
 
 	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		w = serve(&plain, cases[i].s, 0);
-		CASE_INT(i, status(w), cases[i].status);
-		CASE_STR(i, header(w, "Allow"), cases[i].allow);
-		CASE_STR(i, body_of(w), cases[i].body);
-		CASE_INT(i, handled, cases[i].status == 200);
-	}
+	check(&plain, cases, NELEM(cases));
 }
 
 /* One refusal in full: the security headers, then Allow, then the body. */
@@ -198,33 +222,18 @@ test_refusal_bytes(void **state)
 static void
 test_oauth_refusals(void **state)
 {
-	static const struct {
-		enum shape	 s;
-		int		 status;
-		const char	*allow;
-		const char	*body;
-	} cases[] = {
-		{ POST_OK, 200, "", "ok" },
-		{ GET_OK, 405, "POST", "{\"error\":\"invalid_request\","
+	static const struct want	cases[] = {
+		{ POST_OK, 200, "", TEXT, "ok" },
+		{ GET_OK, 405, "POST", JSON, "{\"error\":\"invalid_request\","
 		    "\"error_description\":\"method not allowed\"}" },
-		{ POST_BIG, 413, "", "{\"error\":\"invalid_request\","
+		{ POST_BIG, 413, "", JSON, "{\"error\":\"invalid_request\","
 		    "\"error_description\":\"malformed request\"}" },
-		{ POST_JSON, 400, "", "{\"error\":\"invalid_request\","
+		{ POST_JSON, 400, "", JSON, "{\"error\":\"invalid_request\","
 		    "\"error_description\":\"malformed request\"}" },
 	};
-	struct str	w;
-	size_t		i;
 
 	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		w = serve(&oauth, cases[i].s, 0);
-		CASE_INT(i, status(w), cases[i].status);
-		CASE_STR(i, header(w, "Allow"), cases[i].allow);
-		CASE_STR(i, body_of(w), cases[i].body);
-		if (cases[i].status != 200)
-			CASE_STR(i, header(w, "Content-Type"),
-			    "application/json;charset=UTF-8");
-	}
+	check(&oauth, cases, NELEM(cases));
 }
 
 /*
@@ -281,38 +290,21 @@ test_hook_refusals(void **state)
 	}
 }
 
-/* The HTML error page, in the language the request prefers. */
+/* The HTML error page, with the error's name and description. */
 static void
 test_page_refusals(void **state)
 {
-	static const struct {
-		enum shape	 s;
-		int		 status;
-		const char	*allow;
-		const char	*says;
-	} cases[] = {
-		{ PUT, 405, "GET, POST", "Method not allowed." },
-		{ POST_BIG, 413, "", "Request too large." },
-		{ GET_BAD, 400, "", "Malformed request parameters." },
-		{ POST_JSON, 400, "", "Malformed request parameters." },
+	static const struct want	cases[] = {
+		{ GET_OK, 200, "", TEXT, "ok" },
+		{ PUT, 405, "GET, POST", HTML, "Method not allowed." },
+		{ POST_BIG, 413, "", HTML, "Request too large." },
+		{ GET_BAD, 400, "", HTML, "Malformed request parameters." },
+		{ POST_JSON, 400, "", HTML, "Malformed request parameters." },
+		{ DELETE, 405, "GET, POST", HTML, "invalid_request" },
 	};
-	struct str	w, b;
-	size_t		i;
 
 	(void)state;
-	for (i = 0; i < NELEM(cases); i++) {
-		w = serve(&page, cases[i].s, 0);
-		b = body_of(w);
-		CASE_INT(i, status(w), cases[i].status);
-		CASE_STR(i, header(w, "Allow"), cases[i].allow);
-		CASE_STR(i, header(w, "Content-Type"),
-		    "text/html;charset=UTF-8");
-		CASE_INT(i, memmem(b.p, b.n, cases[i].says,
-		    strlen(cases[i].says)) != NULL, 1);
-		CASE_INT(i, memmem(b.p, b.n, "invalid_request", 15) != NULL,
-		    1);
-		CASE_INT(i, handled, 0);
-	}
+	check(&page, cases, NELEM(cases));
 }
 
 /* GET and HEAD only, and no parameters to be malformed. */
