@@ -104,6 +104,9 @@ COMMON_OBJ_NAMES += token_grant.o
 COMMON_OBJ_NAMES += migrate.o
 COMMON_OBJ_NAMES += console.o
 COMMON_OBJ_NAMES += store_console.o
+COMMON_OBJ_NAMES += purge.o
+COMMON_OBJ_NAMES += console_setup.o
+COMMON_OBJ_NAMES += console_admin.o
 COMMON_OBJ_NAMES += jwk.o
 COMMON_OBJ_NAMES += jwt.o
 COMMON_OBJ_NAMES += idtoken.o
@@ -160,8 +163,8 @@ $(OUT)/cgi-bin/%.fcgi: $(OBJ)/cgi-bin/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)
 
-$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl_client.o $(OBJ)/tools/ctl_user.o \
-    $(OBJ)/tools/ctl_key.o $(LIB)
+$(CTL): $(OBJ)/tools/oauthctl.o $(OBJ)/tools/ctl.o $(OBJ)/tools/ctl_client.o \
+    $(OBJ)/tools/ctl_user.o $(OBJ)/tools/ctl_key.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(FINAL_LIBS)

@@ -36,7 +36,7 @@ dev_page(struct ctx *c, const struct console *k, int status,
 	if (w->app.n) {
 		params[0] = str_dup(&c->a, w->app);
 		params[1] = k->uid;
-		if ((res = console_q(c, CQ_CLIENT_ONE, params)) == NULL) {
+		if ((res = store_console_q(c, CQ_CLIENT_ONE, params)) == NULL) {
 			page_db_failure(c);
 			return;
 		}
@@ -50,7 +50,7 @@ dev_page(struct ctx *c, const struct console *k, int status,
 		PQclear(res);
 	} else {
 		params[0] = k->uid;
-		if ((res = console_q(c, CQ_APP_LIST, params)) == NULL) {
+		if ((res = store_console_q(c, CQ_APP_LIST, params)) == NULL) {
 			page_db_failure(c);
 			return;
 		}
@@ -90,6 +90,27 @@ app_form(struct ctx *c, struct app_form *f)
 	return 0;
 }
 
+/* At APPS_MAX apps a developer registers no more: 1 when answered. */
+static int
+apps_full(struct ctx *c, struct console *k, struct dview *w)
+{
+	const char	*params[1] = { k->uid };
+	PGresult	*res;
+	long		 n;
+
+	if ((res = store_console_q(c, CQ_APP_COUNT, params)) == NULL) {
+		page_db_failure(c);
+		return 1;
+	}
+	n = store_long(res, 0, 0);
+	PQclear(res);
+	if (n < APPS_MAX)
+		return 0;
+	w->msg = "err_too_many";
+	dev_page(c, k, 403, w);
+	return 1;
+}
+
 static void
 op_add(struct ctx *c, struct console *k, struct dview *w)
 {
@@ -97,8 +118,6 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 	struct str	 key;
 	const char	*params[12];
 	char		*id, owner[32];
-	PGresult	*res;
-	long		 n;
 
 	if (c->cfg.developer_registration == DEVREG_OFF) {
 		w->msg = "err_registration_off";
@@ -110,18 +129,8 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 		dev_page(c, k, 400, w);
 		return;
 	}
-	params[0] = k->uid;
-	if ((res = console_q(c, CQ_APP_COUNT, params)) == NULL) {
-		page_db_failure(c);
+	if (apps_full(c, k, w))
 		return;
-	}
-	n = store_long(res, 0, 0);
-	PQclear(res);
-	if (n >= APPS_MAX) {
-		w->msg = "err_too_many";
-		dev_page(c, k, 403, w);
-		return;
-	}
 	id = console_client_id(&c->a);
 	key = crypto_token(&c->a);
 	/* One unionid per developer, as QQ gives one per developer account. */
@@ -140,8 +149,8 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 	params[10] = f.icp.p;
 	params[11] = owner;
 	if (console_tx(c, "BEGIN") ||
-	    console_do(c, CQ_CLIENT_ADD, params) < 0 ||
-	    console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){ id,
+	    store_console_do(c, CQ_CLIENT_ADD, params) < 0 ||
+	    store_console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){ id,
 	    f.uris.p }) < 0 ||
 	    console_audit(c, k->u.username.p, "app.register", str_c(id),
 	    f.name) || console_tx(c, "COMMIT")) {
@@ -155,14 +164,77 @@ op_add(struct ctx *c, struct console *k, struct dview *w)
 	dev_page(c, k, 200, w);
 }
 
+#define ANSWERED	(-2)	/* an action answered the request itself */
+
+/*
+ * The actions on one app (params[0] its id, [1] the developer's id):
+ * the rows changed (0: not theirs, a 404), -1, or ANSWERED.
+ */
+static long
+app_edit(struct ctx *c, struct console *k, struct dview *w,
+    const char **params)
+{
+	struct app_form	 f;
+
+	if (app_form(c, &f)) {
+		w->msg = "err_app_form";
+		/* Another's app: dev_page answers 404. */
+		dev_page(c, k, 400, w);
+		return ANSWERED;
+	}
+	params[2] = f.name.p;
+	params[3] = f.website.p;
+	params[4] = f.description.p;
+	params[5] = f.icon.p;
+	params[6] = f.icp.p;
+	/* The audit entry comes after, as for the other app actions. */
+	return console_client_save(c, CQ_CLIENT_APP_EDIT, params, f.uris, NULL,
+	    NULL, STR_NULL);
+}
+
+static long
+app_rotate(struct ctx *c, struct console *k, struct dview *w,
+    const char **params)
+{
+	struct str	key = crypto_token(&c->a);
+	long		n;
+
+	params[1] = store_digest(&c->a, key);
+	params[2] = k->uid;
+	if ((n = store_console_do(c, CQ_CLIENT_SECRET, params)) == 1)
+		w->key = key;
+	return n;
+}
+
+static long
+app_delete(struct ctx *c, struct console *k, struct dview *w,
+    const char **params)
+{
+	(void)k;
+	w->app = STR_NULL;
+	return store_console_do(c, CQ_CLIENT_DELETE, params);
+}
+
+static const struct {
+	const char	*op;
+	long		(*run)(struct ctx *, struct console *,
+			    struct dview *, const char **);
+	const char	*audit;		/* the audit log's action */
+	const char	*done;		/* the notice after it */
+} app_actions[] = {
+	{ "app_edit", app_edit, "app.edit", "msg_saved" },
+	{ "app_rotate", app_rotate, "app.rotate_key", "msg_saved" },
+	{ "app_delete", app_delete, "app.delete", "msg_deleted" },
+};
+
 static void
 dev_post(struct ctx *c, struct console *k, struct str op)
 {
 	struct dview	 w = { 0 };
-	struct app_form	 f;
 	struct strbuf	 b;
-	struct str	 id = STR_NULL, key;
-	const char	*params[7], *done = "msg_saved";
+	struct str	 id = STR_NULL;
+	const char	*params[7];
+	size_t		 i;
 	long		 n;
 
 	if (!console_csrf_ok(c, k)) {
@@ -173,55 +245,22 @@ dev_post(struct ctx *c, struct console *k, struct str op)
 		op_add(c, k, &w);
 		return;
 	}
-	if (req_param(&c->req, "app_id", &id) != FORM_ONE || id.n > 128) {
+	for (i = 0; i < sizeof(app_actions) / sizeof(app_actions[0]); i++)
+		if (str_eq_c(op, app_actions[i].op))
+			break;
+	if (req_param(&c->req, "app_id", &id) != FORM_ONE || id.n > 128 ||
+	    i == sizeof(app_actions) / sizeof(app_actions[0])) {
 		console_error(c, 400, "err_bad_request");
 		return;
 	}
 	w.app = id;
 	params[0] = str_dup(&c->a, id);
-	if (str_eq_c(op, "app_edit")) {
-		if (app_form(c, &f)) {
-			w.msg = "err_app_form";
-			/* Another's app: dev_page answers 404. */
-			dev_page(c, k, 400, &w);
-			return;
-		}
-		params[1] = k->uid;
-		params[2] = f.name.p;
-		params[3] = f.website.p;
-		params[4] = f.description.p;
-		params[5] = f.icon.p;
-		params[6] = f.icp.p;
-		if (console_tx(c, "BEGIN") ||
-		    (n = console_do(c, CQ_CLIENT_APP_EDIT, params)) < 0 ||
-		    (n == 1 &&
-		    (console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
-		    console_do(c, CQ_CLIENT_URIS_ADD, (const char *[]){
-		    params[0], f.uris.p }) < 0)) || console_tx(c, "COMMIT")) {
-			console_tx(c, "ROLLBACK");
-			page_db_failure(c);
-			return;
-		}
-	} else if (str_eq_c(op, "app_rotate")) {
-		key = crypto_token(&c->a);
-		params[1] = store_digest(&c->a, key);
-		params[2] = k->uid;
-		if ((n = console_do(c, CQ_CLIENT_SECRET, params)) == 1)
-			w.key = key;
-	} else if (str_eq_c(op, "app_delete")) {
-		params[1] = k->uid;
-		n = console_do(c, CQ_CLIENT_DELETE, params);
-		done = "msg_deleted";
-		w.app = STR_NULL;
-	} else {
-		console_error(c, 400, "err_bad_request");
+	params[1] = k->uid;
+	if ((n = app_actions[i].run(c, k, &w, params)) == ANSWERED ||
+	    console_missed(c, n))
 		return;
-	}
-	if (console_missed(c, n))
-		return;
-	if (console_audit(c, k->u.username.p, str_eq_c(op, "app_edit") ?
-	    "app.edit" : str_eq_c(op, "app_rotate") ? "app.rotate_key" :
-	    "app.delete", id, STR_NULL)) {
+	if (console_audit(c, k->u.username.p, app_actions[i].audit, id,
+	    STR_NULL)) {
 		page_db_failure(c);
 		return;
 	}
@@ -231,7 +270,7 @@ dev_post(struct ctx *c, struct console *k, struct str op)
 		return;
 	}
 	strbuf_init(&b, &c->a);
-	strbuf_appendf(&b, "/developer/?msg=%s", done);
+	strbuf_appendf(&b, "/developer/?msg=%s", app_actions[i].done);
 	if (w.app.n) {
 		strbuf_puts(&b, "&app=");
 		url_encode(&b, w.app);

@@ -86,7 +86,7 @@ console_session(struct ctx *c, struct console *k, const char *action,
 		return 1;
 	}
 	params[0] = k->hash;
-	if ((res = console_q(c, CQ_SESSION, params)) == NULL) {
+	if ((res = store_console_q(c, CQ_SESSION, params)) == NULL) {
 		page_db_failure(c);
 		return -1;
 	}
@@ -128,7 +128,7 @@ console_reauth(struct ctx *c, struct console *k)
 		return LOGIN_BAD;
 	if ((r = login_recheck(c, &k->u, pw)) != LOGIN_OK)
 		return r;
-	if (console_do(c, CQ_REAUTHED, params) < 0)
+	if (store_console_do(c, CQ_REAUTHED, params) < 0)
 		return LOGIN_DB;
 	k->age = 0;
 	return LOGIN_OK;
@@ -145,7 +145,7 @@ console_audit(struct ctx *c, const char *actor, const char *action,
 	params[2] = str_dup(&c->a, target);
 	params[3] = str_dup(&c->a, detail);
 	params[4] = str_dup(&c->a, c->req.remote_addr);
-	return console_do(c, CQ_AUDIT_ADD, params) < 0 ? -1 : 0;
+	return store_console_do(c, CQ_AUDIT_ADD, params) < 0 ? -1 : 0;
 }
 
 struct tvars *
@@ -248,6 +248,27 @@ console_client_id(struct arena *a)
 		v = v << 8 | r[i];
 	snprintf(buf, sizeof(buf), "%lu", 1000000000UL + v % 9000000000UL);
 	return arena_strndup(a, buf, strlen(buf));
+}
+
+long
+console_client_save(struct ctx *c, enum cq q, const char *const *params,
+    struct str uris, const char *actor, const char *action,
+    struct str detail)
+{
+	const char	*up[2] = { params[0], uris.p };
+	long		 n;
+
+	if (console_tx(c, "BEGIN") ||
+	    (n = store_console_do(c, q, params)) < 0 ||
+	    (n == 1 && (store_console_do(c, CQ_CLIENT_URIS_CLEAR, params) < 0 ||
+	    store_console_do(c, CQ_CLIENT_URIS_ADD, up) < 0 ||
+	    (actor != NULL && console_audit(c, actor, action,
+	    str_c(params[0]), detail)))) ||
+	    console_tx(c, "COMMIT")) {
+		console_tx(c, "ROLLBACK");
+		return -1;
+	}
+	return n;
 }
 
 int

@@ -5,60 +5,9 @@
 #include "fcgi_loop.h"
 #include "login.h"
 #include "store.h"
+#include "store_console.h"
 
-/* Statements of the consoles (store_console.c), run with console_q. */
-enum cq {
-	CQ_SESSION,		/* $1 session hash: user, is_admin, auth age */
-	CQ_REAUTHED,		/* $1 session hash: password given now */
-	CQ_AUDIT_ADD,		/* actor, action, target, detail, address */
-	CQ_AUDIT_LIST,
-	CQ_ADMIN_EXISTS,
-	CQ_SETUP_LOCK,
-	CQ_SETUP_ADMIN,		/* username, password hash */
-	CQ_SCOPE_SEED,		/* name, description, description_en */
-	CQ_SCOPE_LIST,
-	CQ_CLIENT_LIST,
-	CQ_CLIENT_ONE,		/* id, owner user id (NULL: any client) */
-	CQ_CLIENT_ADD,
-	CQ_CLIENT_EDIT,		/* id, name, website, grants, scopes */
-	CQ_CLIENT_APP_EDIT,	/* id, owner, name, website, description,
-				   icon, icp */
-	CQ_CLIENT_URIS_CLEAR,	/* id */
-	CQ_CLIENT_URIS_ADD,	/* id, newline-separated URIs */
-	CQ_CLIENT_SECRET,	/* id, secret digest, owner (NULL: any) */
-	CQ_CLIENT_DELETE,	/* id, owner (NULL: any) */
-	CQ_CLIENT_STATUS,	/* id, status */
-	CQ_CLIENT_REVOKE_ALL,	/* id */
-	CQ_CLIENT_REVOKE_CC,	/* id */
-	CQ_APP_LIST,		/* owner user id */
-	CQ_APP_COUNT,		/* owner user id */
-	CQ_USER_LIST,
-	CQ_USER_ADD,		/* username, password hash */
-	CQ_USER_PASSWORD,	/* username, password hash */
-	CQ_USER_DISABLE,	/* username, on, acting admin's id */
-	CQ_USER_SESSIONS_END,	/* username */
-	CQ_USER_REVOKE_ALL,	/* username */
-	CQ_USER_DELETE,		/* username, acting admin's id */
-	CQ_SCOPE_SET,		/* name, description, description_en */
-	CQ_PURGE_CODES,
-	CQ_PURGE_TOKENS,
-	CQ_PURGE_SESSIONS,
-	CQ_PURGE_FAMILIES,
-	CQ_PURGE_FAILURES,
-	CQ__N
-};
-
-/* The statements' SQL, shared with oauthctl (its purge). */
-const char	*console_sql(enum cq);
-
-/*
- * Run statement q with text parameters (NULL for SQL NULL). Returns the
- * result for the caller to PQclear, or NULL with c->db.state set.
- */
-PGresult	*console_q(struct ctx *, enum cq q, const char *const *params);
-
-/* Run q, drop the result: the rows it changed, or -1. */
-long		 console_do(struct ctx *, enum cq q, const char *const *params);
+#define CONSOLE_PASSWORD_MIN	8	/* characters, for every password set */
 
 /* The logged-in user of a console page. */
 struct console {
@@ -119,6 +68,16 @@ int	console_text(struct ctx *, const char *name, size_t max, int required,
  * 1 when answered.
  */
 int	console_missed(struct ctx *, long n);
+
+/*
+ * In one transaction: statement q, an edit of the client params[0], and
+ * when it changed that row, the client's redirect URIs replaced by uris
+ * (newline-separated) and, unless actor is NULL, the audit entry. The
+ * rows q changed (0: not found), or -1 (rolled back).
+ */
+long	console_client_save(struct ctx *, enum cq q,
+	    const char *const *params, struct str uris, const char *actor,
+	    const char *action, struct str detail);
 
 /* BEGIN, COMMIT or ROLLBACK. 0 or -1. */
 int	console_tx(struct ctx *, const char *what);

@@ -28,6 +28,13 @@ PGresult	*ctl_sql(struct ctl *, const char *sql, int n,
 int		 ctl_do(struct ctl *, const char *sql, int n,
 		    const char *const *params);
 
+/*
+ * Run sql and print each row on a line: prefix, then its columns
+ * separated by tabs. 0, or 1 after printing the error.
+ */
+int		 ctl_print_rows(struct ctl *, const char *prefix,
+		    const char *sql, int n, const char *const *params);
+
 /* Read one line (the password) from stdin into the arena, without '\n'. */
 char		*ctl_read_line(struct ctl *);
 

@@ -161,63 +161,87 @@ check_resource(struct ctl *c, const struct client_opts *o)
 	return check_scopes(c, o->resource_scopes) ? 1 : 0;
 }
 
+/* The options of client add, checked together. 0, or 1 when refused. */
+static int
+client_check(struct ctl *c, struct client_opts *o)
+{
+	struct scopes	sc;
+	unsigned	flags = 0;
+	int		i;
+
+	if (o->name == NULL || *o->name == '\0')
+		return ctl_fail("client add needs --name");
+	/* A resource server only introspects unless given grants. */
+	if (o->grants == NULL && o->resource_server == 1)
+		o->grants = "";
+	else if (o->grants == NULL)
+		o->grants = "authorization_code,refresh_token";
+	else if (*o->grants == '\0')
+		return ctl_fail("bad --grants (empty)");
+	if (*o->grants != '\0' && (flags = parse_grants(o->grants)) == 0)
+		return ctl_fail("bad --grants %s", o->grants);
+	if (o->public && o->resource_server == 1)
+		return ctl_fail("a resource server must be confidential");
+	if (check_resource(c, o))
+		return 1;
+	if (o->public && (flags & GRANT_CLIENT_CREDENTIALS))
+		return ctl_fail("client_credentials needs a confidential client");
+	if ((flags & (GRANT_CODE | GRANT_IMPLICIT)) && o->nuris == 0)
+		return ctl_fail("client add needs --redirect-uri");
+	for (i = 0; i < o->nuris; i++)
+		if (!ruri_registrable(str_c(o->uris[i])))
+			return ctl_fail("bad redirect URI %s (absolute https, or "
+			    "http on loopback, no fragment)", o->uris[i]);
+	for (i = 0; i < o->nlogout; i++)
+		if (!ruri_registrable(str_c(o->logout_uris[i])))
+			return ctl_fail("bad post-logout redirect URI %s",
+			    o->logout_uris[i]);
+	if (strcmp(o->id_token_alg, "RS256") != 0 &&
+	    strcmp(o->id_token_alg, "ES256") != 0)
+		return ctl_fail("--id-token-alg must be RS256 or ES256");
+	if (strcmp(o->at_format, "opaque") != 0 &&
+	    strcmp(o->at_format, "jwt") != 0)
+		return ctl_fail("--access-token-format must be opaque or jwt");
+	if (strcmp(o->at_alg, "RS256") != 0 && strcmp(o->at_alg, "ES256") != 0)
+		return ctl_fail("--access-token-alg must be RS256 or ES256");
+	if (*o->website && !website_ok(str_c(o->website)))
+		return ctl_fail("bad --website %s (an absolute http or https "
+		    "URL)", o->website);
+	if (o->owner != NULL && *o->owner == '\0')
+		return ctl_fail("--owner needs a value");
+	if (o->id != NULL && !vschar(o->id))
+		return ctl_fail("bad --id (1-128 printable ASCII characters)");
+	if (o->scopes != NULL && (scope_parse(&sc, str_c(o->scopes)) ||
+	    check_scopes(c, o->scopes)))
+		return 1;
+	return 0;
+}
+
+/* Insert the n URIs of client id with sql ($1 id, $2 URI). 0, or -1. */
+static int
+client_uris(struct ctl *c, const char *sql, const char *id,
+    const char *const *uris, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		const char *up[2] = { id, uris[i] };
+
+		if (ctl_do(c, sql, 2, up))
+			return -1;
+	}
+	return 0;
+}
+
 static int
 client_add(struct ctl *c, int argc, char **argv)
 {
 	struct client_opts	 o = { .owner = NULL, .website = "",
 	    .id_token_alg = "RS256", .at_format = "opaque", .at_alg = "ES256" };
 	struct str		 secret = STR_NULL;
-	struct scopes		 sc;
 	const char		*params[12];
-	unsigned		 flags = 0;
-	int			 i;
 
-	if (parse_opts(argc, argv, 2, &o))
-		return 1;
-	if (o.name == NULL || *o.name == '\0')
-		return ctl_fail("client add needs --name");
-	/* A resource server only introspects unless given grants. */
-	if (o.grants == NULL && o.resource_server == 1)
-		o.grants = "";
-	else if (o.grants == NULL)
-		o.grants = "authorization_code,refresh_token";
-	else if (*o.grants == '\0')
-		return ctl_fail("bad --grants (empty)");
-	if (*o.grants != '\0' && (flags = parse_grants(o.grants)) == 0)
-		return ctl_fail("bad --grants %s", o.grants);
-	if (o.public && o.resource_server == 1)
-		return ctl_fail("a resource server must be confidential");
-	if (check_resource(c, &o))
-		return 1;
-	if (o.public && (flags & GRANT_CLIENT_CREDENTIALS))
-		return ctl_fail("client_credentials needs a confidential client");
-	if ((flags & (GRANT_CODE | GRANT_IMPLICIT)) && o.nuris == 0)
-		return ctl_fail("client add needs --redirect-uri");
-	for (i = 0; i < o.nuris; i++)
-		if (!ruri_registrable(str_c(o.uris[i])))
-			return ctl_fail("bad redirect URI %s (absolute https, or "
-			    "http on loopback, no fragment)", o.uris[i]);
-	for (i = 0; i < o.nlogout; i++)
-		if (!ruri_registrable(str_c(o.logout_uris[i])))
-			return ctl_fail("bad post-logout redirect URI %s",
-			    o.logout_uris[i]);
-	if (strcmp(o.id_token_alg, "RS256") != 0 &&
-	    strcmp(o.id_token_alg, "ES256") != 0)
-		return ctl_fail("--id-token-alg must be RS256 or ES256");
-	if (strcmp(o.at_format, "opaque") != 0 &&
-	    strcmp(o.at_format, "jwt") != 0)
-		return ctl_fail("--access-token-format must be opaque or jwt");
-	if (strcmp(o.at_alg, "RS256") != 0 && strcmp(o.at_alg, "ES256") != 0)
-		return ctl_fail("--access-token-alg must be RS256 or ES256");
-	if (*o.website && !website_ok(str_c(o.website)))
-		return ctl_fail("bad --website %s (an absolute http or https "
-		    "URL)", o.website);
-	if (o.owner != NULL && *o.owner == '\0')
-		return ctl_fail("--owner needs a value");
-	if (o.id != NULL && !vschar(o.id))
-		return ctl_fail("bad --id (1-128 printable ASCII characters)");
-	if (o.scopes != NULL && (scope_parse(&sc, str_c(o.scopes)) ||
-	    check_scopes(c, o.scopes)))
+	if (parse_opts(argc, argv, 2, &o) || client_check(c, &o))
 		return 1;
 	if (!o.public)
 		secret = crypto_token(&c->a);
@@ -241,23 +265,14 @@ client_add(struct ctl *c, int argc, char **argv)
 	    " string_to_array($6, ','), coalesce(string_to_array("
 	    "replace($7, ' ', ','), ','), ARRAY(SELECT name FROM scopes"
 	    " ORDER BY name)), $8, " RESOURCE_SCOPES("$9") ", $10, $11, $12)",
-	    12, params))
-		return 1;
-	for (i = 0; i < o.nuris; i++) {
-		const char *up[2] = { params[0], o.uris[i] };
-
-		if (ctl_do(c, "INSERT INTO client_redirect_uris (client_id, uri)"
-		    " VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
-			return 1;
-	}
-	for (i = 0; i < o.nlogout; i++) {
-		const char *up[2] = { params[0], o.logout_uris[i] };
-
-		if (ctl_do(c, "INSERT INTO client_post_logout_uris (client_id,"
-		    " uri) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, up))
-			return 1;
-	}
-	if (ctl_do(c, "COMMIT", 0, NULL))
+	    12, params) ||
+	    client_uris(c, "INSERT INTO client_redirect_uris (client_id, uri)"
+	    " VALUES ($1, $2) ON CONFLICT DO NOTHING", params[0], o.uris,
+	    o.nuris) ||
+	    client_uris(c, "INSERT INTO client_post_logout_uris (client_id,"
+	    " uri) VALUES ($1, $2) ON CONFLICT DO NOTHING", params[0],
+	    o.logout_uris, o.nlogout) ||
+	    ctl_do(c, "COMMIT", 0, NULL))
 		return 1;
 	printf("client_id=%s\n", params[0]);
 	if (!o.public)
@@ -268,20 +283,9 @@ client_add(struct ctl *c, int argc, char **argv)
 static int
 client_list(struct ctl *c)
 {
-	PGresult	*res;
-	int		 i;
-
-	res = ctl_sql(c, "SELECT id, name, " CLIENT_TYPE ","
+	return ctl_print_rows(c, "", "SELECT id, name, " CLIENT_TYPE ","
 	    " array_to_string(grants, ',') FROM clients ORDER BY created_at, id",
 	    0, NULL);
-	if (res == NULL)
-		return 1;
-	for (i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-		    PQgetvalue(res, i, 3));
-	PQclear(res);
-	return 0;
 }
 
 static int

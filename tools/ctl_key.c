@@ -59,8 +59,6 @@ ctl_key_expire(struct ctl *c)
 {
 	char		 ttl[24];
 	const char	*params[1] = { ttl };
-	PGresult	*res;
-	int		 i;
 
 	/*
 	 * An id_token lives access_token_ttl (common/idtoken.c), a JWT
@@ -69,34 +67,18 @@ ctl_key_expire(struct ctl *c)
 	snprintf(ttl, sizeof(ttl), "%ld", c->cfg.access_token_ttl >
 	    c->cfg.jwt_access_token_ttl ? c->cfg.access_token_ttl :
 	    c->cfg.jwt_access_token_ttl);
-	res = ctl_sql(c, "UPDATE signing_keys SET state = 'retired',"
-	    " retired_at = now() WHERE state = 'rotated' AND rotated_at <"
-	    " now() - $1::int * interval '1 second' RETURNING kid", 1, params);
-	if (res == NULL)
-		return 1;
-	for (i = 0; i < PQntuples(res); i++)
-		printf("retired: %s\n", PQgetvalue(res, i, 0));
-	PQclear(res);
-	return 0;
+	return ctl_print_rows(c, "retired: ", "UPDATE signing_keys SET"
+	    " state = 'retired', retired_at = now() WHERE state = 'rotated'"
+	    " AND rotated_at < now() - $1::int * interval '1 second'"
+	    " RETURNING kid", 1, params);
 }
 
 static int
 key_list(struct ctl *c)
 {
-	PGresult	*res;
-	int		 i;
-
-	res = ctl_sql(c, "SELECT kid, alg, state, created_at,"
+	return ctl_print_rows(c, "", "SELECT kid, alg, state, created_at,"
 	    " coalesce(rotated_at::text, '-') FROM signing_keys"
 	    " WHERE state <> 'retired' ORDER BY alg, created_at DESC", 0, NULL);
-	if (res == NULL)
-		return 1;
-	for (i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4));
-	PQclear(res);
-	return 0;
 }
 
 static int

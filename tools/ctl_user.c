@@ -22,46 +22,62 @@ read_password(struct ctl *c)
 	return password_hash(&c->a, str_c(pw));
 }
 
-static int
-user_add(struct ctl *c, int argc, char **argv)
-{
-	const char	*params[8], *nick = "", *avatar = "", *gender = "男";
-	const char	*email = "", *verified = "false";
-	char		*phc;
-	int		 i, admin = 0;
+/* The options of user add, with their defaults. */
+struct user_opts {
+	const char	*nick, *avatar, *gender, *email, *verified;
+	int		 admin;
+};
 
-	if (argc < 3)
-		return ctl_fail("usage: user add NAME [--nickname N] "
-		    "[--avatar URL] [--gender 男|女] [--email ADDR "
-		    "[--email-verified]] [--admin]");
+static int
+user_opts(int argc, char **argv, struct user_opts *o)
+{
+	int	i;
+
 	for (i = 3; i < argc; i++) {
 		const char **dst;
 
 		if (strcmp(argv[i], "--admin") == 0) {
-			admin = 1;
+			o->admin = 1;
 			continue;
 		}
 		if (strcmp(argv[i], "--email-verified") == 0) {
-			verified = "true";
+			o->verified = "true";
 			continue;
 		}
 		if (strcmp(argv[i], "--email") == 0)
-			dst = &email;
+			dst = &o->email;
 		else if (strcmp(argv[i], "--nickname") == 0)
-			dst = &nick;
+			dst = &o->nick;
 		else if (strcmp(argv[i], "--avatar") == 0)
-			dst = &avatar;
+			dst = &o->avatar;
 		else if (strcmp(argv[i], "--gender") == 0)
-			dst = &gender;
+			dst = &o->gender;
 		else
 			return ctl_fail("unknown option %s", argv[i]);
 		if ((*dst = ctl_optarg(argc, argv, &i)) == NULL)
 			return ctl_fail("%s needs a value", argv[i]);
 	}
-	if (strcmp(gender, "男") != 0 && strcmp(gender, "女") != 0)
+	return 0;
+}
+
+static int
+user_add(struct ctl *c, int argc, char **argv)
+{
+	struct user_opts o = { "", "", "男", "", "false", 0 };
+	const char	*params[8], *email;
+	char		*phc;
+
+	if (argc < 3)
+		return ctl_fail("usage: user add NAME [--nickname N] "
+		    "[--avatar URL] [--gender 男|女] [--email ADDR "
+		    "[--email-verified]] [--admin]");
+	if (user_opts(argc, argv, &o))
+		return 1;
+	email = o.email;
+	if (strcmp(o.gender, "男") != 0 && strcmp(o.gender, "女") != 0)
 		return ctl_fail("--gender must be 男 or 女");
-	if (!str_is_utf8(str_c(argv[2])) || !str_is_utf8(str_c(nick)) ||
-	    !str_is_utf8(str_c(avatar)))
+	if (!str_is_utf8(str_c(argv[2])) || !str_is_utf8(str_c(o.nick)) ||
+	    !str_is_utf8(str_c(o.avatar)))
 		return ctl_fail("names must be valid UTF-8");
 	if (*argv[2] == '\0' || str_utf8_len(str_c(argv[2])) > USERNAME_MAX)
 		return ctl_fail("the username must be 1 to %d characters",
@@ -76,17 +92,15 @@ user_add(struct ctl *c, int argc, char **argv)
 		return 1;
 	params[0] = argv[2];
 	params[1] = phc;
-	params[2] = *nick ? nick : argv[2];
-	params[3] = avatar;
-	params[4] = gender;
+	params[2] = *o.nick ? o.nick : argv[2];
+	params[3] = o.avatar;
+	params[4] = o.gender;
 	params[5] = email;
-	params[6] = verified;
-	params[7] = admin ? "true" : "false";
-	if (ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
+	params[6] = o.verified;
+	params[7] = o.admin ? "true" : "false";
+	return ctl_do(c, "INSERT INTO users (username, password_hash, nickname,"
 	    " avatar, gender, email, email_verified, is_admin) VALUES ($1, $2,"
-	    " $3, $4, $5, $6, $7, $8)", 8, params))
-		return 1;
-	return 0;
+	    " $3, $4, $5, $6, $7, $8)", 8, params) ? 1 : 0;
 }
 
 static int

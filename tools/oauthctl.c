@@ -1,7 +1,6 @@
 /* oauthctl.c: the admin CLI: init, migrate, clients, users, scopes, purge, metadata */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,75 +13,7 @@
 #include "crypto.h"
 #include "ctl.h"
 #include "migrate.h"
-
-int
-ctl_fail(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("oauthctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-PGresult *
-ctl_sql(struct ctl *c, const char *sql, int n, const char *const *params)
-{
-	PGresult	*res;
-	const char	*msg;
-	ExecStatusType	 st;
-
-	if (c->db.conn == NULL) {
-		if ((res = db_exec_plain(&c->db, "SELECT 1")) == NULL) {
-			ctl_fail("cannot connect to the database");
-			return NULL;
-		}
-		PQclear(res);
-	}
-	res = PQexecParams(c->db.conn, sql, n, NULL, params, NULL, NULL, 0);
-	st = PQresultStatus(res);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return res;
-	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	ctl_fail("database: %s", msg ? msg : "error");
-	PQclear(res);
-	return NULL;
-}
-
-int
-ctl_do(struct ctl *c, const char *sql, int n, const char *const *params)
-{
-	PGresult	*res = ctl_sql(c, sql, n, params);
-
-	if (res == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
-char *
-ctl_read_line(struct ctl *c)
-{
-	char	buf[1024];
-	size_t	n;
-
-	if (fgets(buf, sizeof(buf), stdin) == NULL)
-		return NULL;
-	n = strcspn(buf, "\r\n");
-	buf[n] = '\0';
-	return arena_strndup(&c->a, buf, n);
-}
-
-const char *
-ctl_optarg(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
+#include "purge.h"
 
 static int
 make_key(const char *path)
@@ -181,78 +112,15 @@ cmd_scope(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/*
- * Expired rows go in short transactions: each DELETE walks PURGE_BLOCKS
- * heap pages of its table by ctid (a TID range scan, no index needed:
- * tokens has none on expires_at, to keep its inserts cheap), so a batch
- * holds its row locks for milliseconds, the WAL it writes is cut into
- * small commits a standby applies as they come, and the whole run reads
- * each page once. Rows that expire behind the walk wait for the next run.
- */
-#define PURGE_BLOCKS	2048		/* 16 MB of heap per transaction */
-
-static int
-purge_walk(struct ctl *c, const char *table, const char *cond, long *total)
-{
-	char		 sql[512], from[32], to[32];
-	const char	*params[2] = { from, to };
-	PGresult	*res;
-	long		 blocks, b, n;
-
-	snprintf(sql, sizeof(sql), "SELECT pg_relation_size('%s') /"
-	    " current_setting('block_size')::bigint", table);
-	if ((res = ctl_sql(c, sql, 0, NULL)) == NULL)
-		return -1;
-	if (str_to_long(str_c(PQgetvalue(res, 0, 0)), &blocks))
-		blocks = 0;
-	PQclear(res);
-	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE ctid >= $1::tid"
-	    " AND ctid < $2::tid AND %s", table, cond);
-	for (b = 0; b < blocks; b += PURGE_BLOCKS) {
-		snprintf(from, sizeof(from), "(%ld,0)", b);
-		snprintf(to, sizeof(to), "(%ld,0)", b + PURGE_BLOCKS);
-		if ((res = ctl_sql(c, sql, 2, params)) == NULL)
-			return -1;
-		if (str_to_long(str_c(PQcmdTuples(res)), &n) == 0)
-			*total += n;
-		PQclear(res);
-	}
-	return 0;
-}
-
+/* The batched walk of common/purge.c, then the rotated keys. */
 static int
 cmd_purge(struct ctl *c)
 {
-	static const char *const walk[][2] = {
-		{ "auth_codes", "expires_at < now()" },
-		{ "tokens", "expires_at < now()" },
-		{ "sessions", "expires_at < now()" },
-		{ "auth_failures", "at < now() - interval '1 day'" },
-		{ "jwt_revocations", "expires_at < now()" },	/* 011 */
-	};
-	/*
-	 * One anti-join (a hash of the tokens' families, spilled to disk if
-	 * need be; NOT IN would rescan tokens for every family once the set
-	 * outgrows work_mem). Its row locks are on families nothing reads.
-	 */
-	static const char families[] =
-	    "DELETE FROM families f WHERE created_at < now() - interval '1 hour'"
-	    " AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.family_id = f.id)";
-	PGresult	*res;
-	size_t		 i;
-	long		 total = 0, n;
+	long	n;
 
-	for (i = 0; i < sizeof(walk) / sizeof(walk[0]); i++)
-		if (purge_walk(c, walk[i][0], walk[i][1], &total))
-			return 1;
-	/* One statement, so no 5-second limit: it reads all of tokens. */
-	if (ctl_do(c, "SET statement_timeout = 0", 0, NULL) ||
-	    (res = ctl_sql(c, families, 0, NULL)) == NULL)
-		return 1;
-	if (str_to_long(str_c(PQcmdTuples(res)), &n) == 0)
-		total += n;
-	PQclear(res);
-	printf("purged: %ld rows\n", total);
+	if ((n = purge_expired(&c->db)) < 0)
+		return ctl_fail("purge failed");	/* db.c said why */
+	printf("purged: %ld rows\n", n);
 	return ctl_key_expire(c);
 }
 
@@ -279,79 +147,88 @@ strings(const char *const *v)
 	return a;
 }
 
+static const char *const rtypes[] = { "code", "token", NULL };
+static const char *const modes[] = { "query", "fragment", "form_post", NULL };
+static const char *const gtypes[] = { "authorization_code", "refresh_token",
+	"password", "client_credentials", "implicit", NULL };
+static const char *const auth[] = { "client_secret_basic",
+	"client_secret_post", "none", NULL };
+static const char *const auth_conf[] = { "client_secret_basic",
+	"client_secret_post", NULL };
+static const char *const pkce[] = { "S256", "plain", NULL };
+static const char *const algs[] = { "RS256", "ES256", NULL };
+static const char *const subjects[] = { "pairwise", NULL };
+static const char *const claims[] = { "sub", "iss", "aud", "exp", "iat",
+	"auth_time", "nonce", "at_hash", "azp", "name", "nickname",
+	"preferred_username", "picture", "gender", "locale", "updated_at",
+	"email", "email_verified", NULL };
+
+/* RFC 8414 §2; OpenID Connect Discovery 1.0 §3; RP-Initiated Logout §2.1. */
+static const char *const meta_endpoints[][2] = {
+	{ "authorization_endpoint", "/oauth2.0/authorize" },
+	{ "token_endpoint", "/oauth2.0/token" },
+	{ "revocation_endpoint", "/oauth2.0/revoke" },
+	{ "introspection_endpoint", "/oauth2.0/introspect" },
+	{ "userinfo_endpoint", "/oauth2.0/userinfo" },
+	{ "jwks_uri", "/oauth2.0/jwks" },
+	{ "end_session_endpoint", "/oauth2.0/end_session" },
+};
+
+static const struct {
+	const char		 *key;
+	const char *const	 *values;
+} meta_lists[] = {
+	{ "subject_types_supported", subjects },
+	{ "id_token_signing_alg_values_supported", algs },
+	/* JWT access tokens (RFC 9068), per client: jwt_access.c. */
+	{ "access_token_signing_alg_values_supported", algs },
+	{ "claims_supported", claims },
+	{ "response_types_supported", rtypes },
+	{ "response_modes_supported", modes },
+	{ "grant_types_supported", gtypes },
+	{ "token_endpoint_auth_methods_supported", auth },
+	{ "revocation_endpoint_auth_methods_supported", auth_conf },
+	{ "introspection_endpoint_auth_methods_supported", auth_conf },
+	{ "code_challenge_methods_supported", pkce },
+};
+
+static const struct {
+	const char	*key;
+	int		 value;
+} meta_flags[] = {
+	{ "request_parameter_supported", 0 },
+	{ "request_uri_parameter_supported", 0 },
+	{ "authorization_response_iss_parameter_supported", 1 },
+};
+
 static int
 cmd_metadata(struct ctl *c)
 {
-	static const char *const rtypes[] = { "code", "token", NULL };
-	static const char *const modes[] = { "query", "fragment", "form_post",
-	    NULL };
-	static const char *const gtypes[] = { "authorization_code",
-	    "refresh_token", "password", "client_credentials", "implicit",
-	    NULL };
-	static const char *const auth[] = { "client_secret_basic",
-	    "client_secret_post", "none", NULL };
-	static const char *const auth_conf[] = { "client_secret_basic",
-	    "client_secret_post", NULL };
-	static const char *const pkce[] = { "S256", "plain", NULL };
-	static const char *const algs[] = { "RS256", "ES256", NULL };
-	static const char *const subjects[] = { "pairwise", NULL };
-	static const char *const claims[] = { "sub", "iss", "aud", "exp",
-	    "iat", "auth_time", "nonce", "at_hash", "azp", "name", "nickname",
-	    "preferred_username", "picture", "gender", "locale", "updated_at",
-	    "email", "email_verified", NULL };
 	json_object	*o = json_object_new_object(), *scopes;
 	PGresult	*res;
-	int		 i;
+	size_t		 i;
+	int		 j;
 
 	json_object_object_add(o, "issuer",
 	    json_object_new_string(c->cfg.issuer));
-	add_endpoint(o, "authorization_endpoint", c->cfg.issuer,
-	    "/oauth2.0/authorize");
-	add_endpoint(o, "token_endpoint", c->cfg.issuer, "/oauth2.0/token");
-	add_endpoint(o, "revocation_endpoint", c->cfg.issuer,
-	    "/oauth2.0/revoke");
-	add_endpoint(o, "introspection_endpoint", c->cfg.issuer,
-	    "/oauth2.0/introspect");
-	/* OpenID Connect Discovery 1.0 §3; RP-Initiated Logout 1.0 §2.1. */
-	add_endpoint(o, "userinfo_endpoint", c->cfg.issuer,
-	    "/oauth2.0/userinfo");
-	add_endpoint(o, "jwks_uri", c->cfg.issuer, "/oauth2.0/jwks");
-	add_endpoint(o, "end_session_endpoint", c->cfg.issuer,
-	    "/oauth2.0/end_session");
-	json_object_object_add(o, "subject_types_supported", strings(subjects));
-	json_object_object_add(o, "id_token_signing_alg_values_supported",
-	    strings(algs));
-	/* JWT access tokens (RFC 9068), per client: jwt_access.c. */
-	json_object_object_add(o, "access_token_signing_alg_values_supported",
-	    strings(algs));
-	json_object_object_add(o, "claims_supported", strings(claims));
-	json_object_object_add(o, "request_parameter_supported",
-	    json_object_new_boolean(0));
-	json_object_object_add(o, "request_uri_parameter_supported",
-	    json_object_new_boolean(0));
-	json_object_object_add(o, "response_types_supported", strings(rtypes));
-	json_object_object_add(o, "response_modes_supported", strings(modes));
-	json_object_object_add(o, "grant_types_supported", strings(gtypes));
-	json_object_object_add(o, "token_endpoint_auth_methods_supported",
-	    strings(auth));
-	json_object_object_add(o, "revocation_endpoint_auth_methods_supported",
-	    strings(auth_conf));
-	json_object_object_add(o,
-	    "introspection_endpoint_auth_methods_supported", strings(auth_conf));
-	json_object_object_add(o, "code_challenge_methods_supported",
-	    strings(pkce));
-	json_object_object_add(o,
-	    "authorization_response_iss_parameter_supported",
-	    json_object_new_boolean(1));
+	for (i = 0; i < sizeof(meta_endpoints) / sizeof(meta_endpoints[0]); i++)
+		add_endpoint(o, meta_endpoints[i][0], c->cfg.issuer,
+		    meta_endpoints[i][1]);
+	for (i = 0; i < sizeof(meta_lists) / sizeof(meta_lists[0]); i++)
+		json_object_object_add(o, meta_lists[i].key,
+		    strings(meta_lists[i].values));
+	for (i = 0; i < sizeof(meta_flags) / sizeof(meta_flags[0]); i++)
+		json_object_object_add(o, meta_flags[i].key,
+		    json_object_new_boolean(meta_flags[i].value));
 	if ((res = ctl_sql(c, "SELECT name FROM scopes ORDER BY name", 0,
 	    NULL)) == NULL) {
 		json_object_put(o);
 		return 1;
 	}
 	scopes = json_object_new_array();
-	for (i = 0; i < PQntuples(res); i++)
+	for (j = 0; j < PQntuples(res); j++)
 		json_object_array_add(scopes,
-		    json_object_new_string(PQgetvalue(res, i, 0)));
+		    json_object_new_string(PQgetvalue(res, j, 0)));
 	PQclear(res);
 	json_object_object_add(o, "scopes_supported", scopes);
 	printf("%s\n", json_object_to_json_string_ext(o,

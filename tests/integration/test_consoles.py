@@ -8,6 +8,7 @@ developer can neither see nor change another developer's apps; a rotated
 key stops the old one at once.
 """
 
+import random
 import re
 
 import pytest
@@ -316,6 +317,46 @@ def test_admin_users_scopes_purge(server):
     for action in ("user_add", "user_password", "user_disable",
                    "user_enable", "user_delete", "scope_set", "purge"):
         assert action in log, action
+
+
+def test_admin_purge_is_oauthctls(server):
+    """The console's purge button runs oauthctl purge's batched walk
+    (common/purge.c): expired codes, tokens and sessions, day-old login
+    failures and token-less families go; live rows and families that
+    still have a token stay."""
+    c = Console(server, admin_user(server))
+    cid, _ = make_client(server, redirect_uri=CB)
+    uid = server.pg.sql_one("SELECT id FROM users WHERE username = 'demo'")
+    fam = str(random.randrange(900000000, 999000000, 3))
+    gone, kept = str(int(fam) + 1), str(int(fam) + 2)
+    server.pg.sql("INSERT INTO families (id, client_id, user_id, created_at)"
+                  " SELECT f, $1, $2::bigint, now() - interval '2 days'"
+                  " FROM unnest(ARRAY[$3, $4]::bigint[]) f", cid, uid, gone, kept)
+    server.pg.sql("INSERT INTO tokens (token_hash, kind, family_id, client_id,"
+                  " user_id, scope, expires_at) VALUES"
+                  " (sha256($1::bytea), 'a', $2::bigint, $3, $4::bigint, 'x',"
+                  "  now() - interval '1 s'),"
+                  " (sha256($1::bytea || '\\x01'), 'r', $5::bigint, $3,"
+                  "  $4::bigint, 'x', now() + interval '1 day')",
+                  "\\x" + fam.encode().hex(), gone, cid, uid, kept)
+    server.pg.sql("INSERT INTO sessions (session_hash, user_id, expires_at)"
+                  " VALUES (sha256($1::bytea), $2::bigint,"
+                  " now() - interval '1 s')", "\\x" + fam.encode().hex(), uid)
+    key = "purge-test-" + fam
+    server.pg.sql("INSERT INTO auth_failures (key, at) VALUES"
+                  " ($1, now() - interval '2 days'), ($1, now())", key)
+    assert c.post("/admin/", {"op": "purge"}).status_code == 303
+    left = server.pg.sql(
+        "SELECT (SELECT array_agg(kind ORDER BY kind) FROM tokens"
+        "   WHERE client_id = $1),"
+        " (SELECT array_agg(id ORDER BY id) FROM families"
+        "   WHERE id IN ($2::bigint, $3::bigint)),"
+        " (SELECT count(*) FROM sessions"
+        "   WHERE session_hash = sha256($4::bytea)),"
+        " (SELECT count(*) FROM auth_failures WHERE key = $5)",
+        cid, gone, kept, "\\x" + fam.encode().hex(), key)
+    assert left == [("{r}", "{%s}" % kept, "0", "1")]
+    assert "purge" in c.get("/admin/?view=audit").text
 
 
 # -- the developer console and the review gate ---------------------------------
