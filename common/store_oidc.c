@@ -20,8 +20,8 @@ static struct stmt oidc_user = { "oidc_user",
 	1, 0 };
 
 static struct stmt post_logout_ok = { "post_logout_ok",
-	"SELECT 1 FROM client_post_logout_uris"
-	" WHERE client_id = $1 AND uri = $2", 2, 0 };
+	"SELECT EXISTS (SELECT 1 FROM client_post_logout_uris"
+	" WHERE client_id = $1 AND uri = $2)", 2, 0 };
 
 int
 store_key_get(struct db *db, struct arena *a, struct str kid, struct str *alg,
@@ -96,16 +96,10 @@ store_post_logout_ok(struct db *db, struct arena *a, struct str client_id,
     struct str uri)
 {
 	const char	*params[2];
-	PGresult	*res;
-	int		 rc;
 
 	if (client_id.n == 0 || client_id.n > 128 || uri.n > 4096)
 		return 0;
 	params[0] = str_dup(a, client_id);
 	params[1] = str_dup(a, uri);
-	if ((res = db_exec(db, &post_logout_ok, params)) == NULL)
-		return -1;
-	rc = PQntuples(res) == 1;
-	PQclear(res);
-	return rc;
+	return store_yes(db, &post_logout_ok, params);
 }

@@ -63,3 +63,16 @@ store_scopes_cell(struct arena *a, PGresult *res, int row, int col,
 	if (scope_parse(s, v))
 		s->n = 0;
 }
+
+int
+store_yes(struct db *db, struct stmt *st, const char *const *params)
+{
+	PGresult	*res;
+	int		 rc;
+
+	if ((res = db_exec(db, st, params)) == NULL)
+		return -1;
+	rc = PQntuples(res) == 1 && store_bool(res, 0, 0);
+	PQclear(res);
+	return rc;
+}

@@ -8,6 +8,12 @@
 /* Run a statement and drop its result. Returns 0, or -1 (db->state set). */
 int		store_run(struct db *, struct stmt *, const char *const *params);
 
+/*
+ * Run a statement that answers one boolean row. 1 when it answered true,
+ * 0 when false or no row, -1 on failure (db->state set).
+ */
+int		store_yes(struct db *, struct stmt *, const char *const *params);
+
 /* A copy of a result cell in the arena (NUL-terminated). */
 struct str	store_cell(struct arena *, PGresult *, int row, int col);
 
