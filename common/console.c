@@ -14,75 +14,36 @@
 
 #define CONSOLE_URIS_MAX	16
 
+/* The login page of a console: its lead text, and the console's look. */
 static void
-login_form(struct ctx *c, int status, const char *err, struct str name,
-    const char *action, const char *lead)
+login_fill(struct ctx *c, struct tvars *v, const void *lead)
 {
-	struct tvars	*v = tvars_new(&c->a, NULL);
-
-	session_login_form(c, v, action);
-	tvars_set(v, "username", name);
+	(void)c;
 	tvars_setc(v, lead, "1");
 	tvars_setc(v, "console", "1");
-	if (err != NULL)
-		tvars_setc(v, err, "1");
-	if (status == 429)
-		resp_header(&c->resp, "Retry-After", STR_LIT("300"));
-	page_render(c, status, "login", v);
-}
-
-static int
-do_login(struct ctx *c, const char *action, const char *lead)
-{
-	struct str	 name = STR_NULL, pw = STR_NULL;
-	struct user	 u;
-	const char	*hash;
-
-	req_param(&c->req, "username", &name);
-	if (!session_login_form_ok(c)) {
-		login_form(c, 403, "err_csrf", name, action, lead);
-		return 1;
-	}
-	if (req_param(&c->req, "password", &pw) != FORM_ONE || name.n == 0) {
-		login_form(c, 200, "err_bad_login", name, action, lead);
-		return 1;
-	}
-	switch (login_check(c, name, pw, &u)) {
-	case LOGIN_OK:
-		break;
-	case LOGIN_BAD:
-		login_form(c, 200, "err_bad_login", name, action, lead);
-		return 1;
-	case LOGIN_THROTTLED:
-		login_form(c, 429, "err_throttled", name, action, lead);
-		return 1;
-	default:
-		page_db_failure(c);
-		return -1;
-	}
-	if (session_start(c, u.id, &hash)) {
-		page_db_failure(c);
-		return -1;
-	}
-	console_redirect(c, action);
-	return 1;
 }
 
 int
 console_session(struct ctx *c, struct console *k, const char *action,
     const char *lead)
 {
-	const char	*params[1];
+	const char	*params[1], *hash;
 	PGresult	*res;
 	struct str	 op = STR_NULL;
+	const struct login_form f = { action, login_fill, lead,
+	    page_db_failure };
 
 	memset(k, 0, sizeof(*k));
 	if (req_is(&c->req, "POST"))
 		req_param(&c->req, "op", &op);
-	if (str_eq_c(op, "login"))
-		return do_login(c, action, lead);
+	if (str_eq_c(op, "login")) {
+		/* The login flow of login.c; a session then goes to action. */
+		if (login_form_post(c, &f, &k->u, &hash) == 0)
+			console_redirect(c, action);
+		return 1;
+	}
 	if (session_cookie_hash(c, &k->hash)) {
-		login_form(c, 200, NULL, STR_NULL, action, lead);
+		login_page(c, &f, 200, NULL, STR_NULL);
 		return 1;
 	}
 	params[0] = k->hash;
@@ -92,7 +53,7 @@ console_session(struct ctx *c, struct console *k, const char *action,
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		login_form(c, 200, NULL, STR_NULL, action, lead);
+		login_page(c, &f, 200, NULL, STR_NULL);
 		return 1;
 	}
 	store_user_row(&c->a, res, 0, &k->u);
