@@ -92,7 +92,7 @@ implicit_token(struct ctx *c, const struct areq *r, const struct user *u,
 {
 	struct token_digests	d = { 0 };
 
-	token_mint(c, 0, t, &d);
+	token_grant_mint(c, 0, t, &d);
 	d.scope = d.refresh_scope = scope;
 	return store_token_issue(&c->db, r->cl.id, u->id, &d);
 }

@@ -77,13 +77,13 @@ app_form(struct ctx *c, struct app_form *f)
 
 	if (console_text(c, "name", 100, 1, &f->name) ||
 	    console_text(c, "website", 2000, 1, &f->website) ||
-	    !website_ok(f->website) ||
+	    !ruri_website_ok(f->website) ||
 	    console_text(c, "redirect_uris", 40000, 1, &text) ||
 	    console_uris(c, text, &f->uris) ||
 	    console_text(c, "description", 1000, 0, &f->description) ||
 	    console_text(c, "icon", 2000, 0, &f->icon) ||
 	    /* The pages' CSP loads images from https: only. */
-	    (f->icon.n && (!website_ok(f->icon) ||
+	    (f->icon.n && (!ruri_website_ok(f->icon) ||
 	    !str_has_prefix(f->icon, "https://"))) ||
 	    console_text(c, "icp", 64, 0, &f->icp))
 		return -1;

@@ -73,7 +73,7 @@ me(struct ctx *c)
 	o = json_object_new_object();
 	json_object_object_add(o, "client_id", json_str(t.client_id));
 	json_object_object_add(o, "openid", json_object_new_string(id));
-	if (union_id && unionid_make(c->cfg.key, c->cfg.keylen, t.owner,
+	if (union_id && openid_unionid(c->cfg.key, c->cfg.keylen, t.owner,
 	    t.user_id, id) == 0)
 		json_object_object_add(o, "unionid", json_object_new_string(id));
 	reply(c, o, 200, jsonp, cb);

@@ -180,7 +180,7 @@ pick_grant(struct ctx *c, struct oerror *e)
 	const struct token_grant	*g;
 	struct str			 gt;
 
-	if (token_param_need(c, "grant_type", &gt, 100004, e))
+	if (token_grant_param_need(c, "grant_type", &gt, 100004, e))
 		return NULL;
 	if ((g = token_grant_find(gt)) == NULL) {
 		OERR_SET(e, OERR_UNSUPPORTED_GRANT_TYPE, 100004,

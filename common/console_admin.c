@@ -281,7 +281,7 @@ client_form(struct ctx *c, int public, struct client_form *f)
 
 	if (console_text(c, "name", 100, 1, &f->name) ||
 	    console_text(c, "website", 2000, 0, &f->website) ||
-	    (f->website.n && !website_ok(f->website)) ||
+	    (f->website.n && !ruri_website_ok(f->website)) ||
 	    console_text(c, "redirect_uris", 40000, 1, &text) ||
 	    console_uris(c, text, &f->uris) ||
 	    form_grants(c, public, &f->grants))

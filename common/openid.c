@@ -42,7 +42,7 @@ openid_make(const unsigned char *key, size_t keylen, struct str client_id,
 }
 
 int
-unionid_make(const unsigned char *key, size_t keylen, struct str owner,
+openid_unionid(const unsigned char *key, size_t keylen, struct str owner,
     long user_id, char out[OPENID_LEN + 1])
 {
 	return make(key, keylen, "unionid", owner, user_id, out);

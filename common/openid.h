@@ -16,7 +16,7 @@ int	openid_make(const unsigned char *key, size_t keylen,
 	    struct str client_id, long user_id, char out[OPENID_LEN + 1]);
 
 /* unionid: the same over (owner, user_id), shared by an owner's clients. */
-int	unionid_make(const unsigned char *key, size_t keylen,
+int	openid_unionid(const unsigned char *key, size_t keylen,
 	    struct str owner, long user_id, char out[OPENID_LEN + 1]);
 
 #endif

@@ -65,7 +65,7 @@ ruri_registrable(struct str u)
 }
 
 int
-website_ok(struct str u)
+ruri_website_ok(struct str u)
 {
 	return http_url(u, 1);
 }

@@ -16,7 +16,7 @@ int	ruri_registrable(struct str uri);
  * https URL with a host, no userinfo, no whitespace or control
  * characters, at most 2000 bytes.
  */
-int	website_ok(struct str uri);
+int	ruri_website_ok(struct str uri);
 
 /*
  * Start a response URI: copy base and the separator for the first

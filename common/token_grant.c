@@ -28,7 +28,7 @@ optional(struct ctx *c, const char *name, struct str *v, struct oerror *e)
 }
 
 int
-token_param_need(struct ctx *c, const char *name, struct str *v,
+token_grant_param_need(struct ctx *c, const char *name, struct str *v,
     int qq_missing, struct oerror *e)
 {
 	int	r = optional(c, name, v, e);
@@ -40,7 +40,7 @@ token_param_need(struct ctx *c, const char *name, struct str *v,
 }
 
 void
-token_mint(struct ctx *c, int with_refresh, struct token_reply *out,
+token_grant_mint(struct ctx *c, int with_refresh, struct token_reply *out,
     struct token_digests *d)
 {
 	out->access = crypto_token(&c->a);
@@ -182,7 +182,7 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 	struct str		code;
 	int			rc;
 
-	if (token_param_need(c, "code", &code, 100005, e) ||
+	if (token_grant_param_need(c, "code", &code, 100005, e) ||
 	    optional(c, "redirect_uri", &q.redirect_uri, e) == -1 ||
 	    optional(c, "code_verifier", &q.verifier, e) == -1)
 		return cl ? -1 : 1;
@@ -195,7 +195,7 @@ grant_code(struct ctx *c, const struct client_key *k, const struct client *cl,
 		return code_failure(c, &q, e);
 	if (q.verifier.n && pkce_well_formed(q.verifier))
 		q.verifier_s256 = pkce_s256(&c->a, q.verifier);
-	token_mint(c, 1, out, &q.tokens);
+	token_grant_mint(c, 1, out, &q.tokens);
 	if ((rc = store_code_redeem(&c->db, &c->a, &q, &is)) == -1) {
 		oerror_from_db(c, e);
 		return -1;
@@ -259,7 +259,7 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 	struct scopes		 want;
 	int			 rc;
 
-	if (token_param_need(c, "refresh_token", &rt, 100006, e) ||
+	if (token_grant_param_need(c, "refresh_token", &rt, 100006, e) ||
 	    optional(c, "scope", &v, e) == -1)
 		return cl ? -1 : 1;
 	if (rt.n > 256) {
@@ -279,7 +279,7 @@ grant_refresh(struct ctx *c, const struct client_key *k,
 	if (cl != NULL)
 		return refresh_failure(c, &q, &want, e);
 	q.rotate = c->cfg.refresh_rotation;
-	token_mint(c, q.rotate, out, &q.tokens);
+	token_grant_mint(c, q.rotate, out, &q.tokens);
 	if (!q.rotate)
 		out->refresh = rt;
 	if ((rc = store_refresh_use(&c->db, &c->a, &q, &is)) == -1)
@@ -299,8 +299,8 @@ grant_password(struct ctx *c, const struct client_key *k,
 	struct token_digests	d;
 
 	(void)k;
-	if (token_param_need(c, "username", &name, 100000, e) ||
-	    token_param_need(c, "password", &pw, 100000, e) ||
+	if (token_grant_param_need(c, "username", &name, 100000, e) ||
+	    token_grant_param_need(c, "password", &pw, 100000, e) ||
 	    requested_scope(c, cl, &s, e))
 		return -1;
 	switch (login_check(c, name, pw, &u)) {
@@ -317,7 +317,7 @@ grant_password(struct ctx *c, const struct client_key *k,
 		oerror_from_db(c, e);
 		return -1;
 	}
-	token_mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &d);
+	token_grant_mint(c, (cl->grants & GRANT_REFRESH) != 0, out, &d);
 	d.scope = d.refresh_scope = out->scope = scope_str(&c->a, &s);
 	out->jwt.user_id = u.id;	/* JWT access tokens: the sub */
 	if (store_token_issue(&c->db, cl->id, u.id, &d)) {
@@ -355,7 +355,7 @@ grant_client_credentials(struct ctx *c, const struct client_key *k,
 			return -1;
 		want_scope = scope_str(&c->a, &s);
 	}
-	token_mint(c, 0, out, &d);
+	token_grant_mint(c, 0, out, &d);
 	rc = store_cc_issue(&c->db, &c->a, k, want_scope, &d, &is);
 	out->scope = is.scope;
 	if (rc == -1)

@@ -49,8 +49,8 @@ struct token_grant {
  * JWT client (out->jwt.on) the access token's row stands for its jti
  * and the token itself is signed later (token.c's jwt_finish).
  */
-void	token_mint(struct ctx *, int with_refresh, struct token_reply *out,
-	    struct token_digests *d);
+void	token_grant_mint(struct ctx *, int with_refresh,
+	    struct token_reply *out, struct token_digests *d);
 
 /* The grant of this grant_type, NULL if there is none. */
 const struct token_grant *token_grant_find(struct str grant_type);
@@ -72,7 +72,7 @@ int	token_grant_run(struct ctx *, const struct token_grant *g,
  * A required single-valued parameter: 0 with *v set, or -1 with e set
  * (invalid_request, QQ code qq_missing when absent).
  */
-int	token_param_need(struct ctx *, const char *name, struct str *v,
-	    int qq_missing, struct oerror *e);
+int	token_grant_param_need(struct ctx *, const char *name,
+	    struct str *v, int qq_missing, struct oerror *e);
 
 #endif

@@ -204,7 +204,7 @@ client_check(struct ctl *c, struct client_opts *o)
 		return ctl_fail("--access-token-format must be opaque or jwt");
 	if (strcmp(o->at_alg, "RS256") != 0 && strcmp(o->at_alg, "ES256") != 0)
 		return ctl_fail("--access-token-alg must be RS256 or ES256");
-	if (*o->website && !website_ok(str_c(o->website)))
+	if (*o->website && !ruri_website_ok(str_c(o->website)))
 		return ctl_fail("bad --website %s (an absolute http or https "
 		    "URL)", o->website);
 	if (o->owner != NULL && *o->owner == '\0')

@@ -42,7 +42,7 @@ static void
 test_vectors(void **state)
 {
 	static const struct {
-		int		 union_;	/* unionid_make, else openid */
+		int		 union_;	/* openid_unionid, else openid */
 		struct str	 id;
 		long		 user;
 		const char	*want;
@@ -61,7 +61,7 @@ test_vectors(void **state)
 	for (i = 0; i < NELEM(cases); i++) {
 		memset(out, 'x', sizeof(out));
 		if (cases[i].union_)
-			rc = unionid_make(key, sizeof(key), cases[i].id,
+			rc = openid_unionid(key, sizeof(key), cases[i].id,
 			    cases[i].user, out);
 		else
 			rc = openid_make(key, sizeof(key), cases[i].id,
@@ -108,7 +108,7 @@ test_properties(void **state)
 				    i);
 	}
 	/* A unionid never equals the openid over the same strings. */
-	assert_int_equal(unionid_make(key, 32, STR_LIT("101"), 7, u), 0);
+	assert_int_equal(openid_unionid(key, 32, STR_LIT("101"), 7, u), 0);
 	assert_string_not_equal(u, ids[0]);
 }
 
@@ -130,7 +130,7 @@ test_unionid(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEM(clients); i++) {
-		CASE_INT(i, unionid_make(key, sizeof(key), clients[i].owner, 7,
+		CASE_INT(i, openid_unionid(key, sizeof(key), clients[i].owner, 7,
 		    u[i]), 0);
 		CASE_INT(i, openid_make(key, sizeof(key), clients[i].client, 7,
 		    o[i]), 0);
@@ -165,7 +165,7 @@ test_long_id(void **state)
 	for (i = 0; i < NELEM(cases); i++) {
 		CASE_INT(i, openid_make(key, sizeof(key),
 		    (struct str){ buf, cases[i].len }, 7, out), cases[i].rc);
-		CASE_INT(i, unionid_make(key, sizeof(key),
+		CASE_INT(i, openid_unionid(key, sizeof(key),
 		    (struct str){ buf, cases[i].len }, 7, out), cases[i].rc);
 	}
 }

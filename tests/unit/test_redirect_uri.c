@@ -122,7 +122,7 @@ test_website(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++)
-		CASE_INT(i, website_ok(cases[i].in), cases[i].want);
+		CASE_INT(i, ruri_website_ok(cases[i].in), cases[i].want);
 }
 
 /* At most 2000 bytes. */
