@@ -131,7 +131,7 @@ end_session(struct ctx *c)
 {
 	struct lreq	 r = { 0 };
 	struct user	 u;
-	struct str	 op = STR_NULL, token;
+	struct str	 op = STR_NULL;
 	const char	*hash;
 	int		 rc;
 
@@ -149,10 +149,8 @@ end_session(struct ctx *c)
 	if (req_is(&c->req, "POST"))
 		req_param(&c->req, "op", &op);
 	if (str_eq_c(op, "logout")) {
-		if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-		    csrf_cross_site(c) || !csrf_check(c, "end_session",
-		    str_c(hash), csrf_fingerprint(&c->a, r.v, NLOGOUT),
-		    token)) {
+		if (!csrf_form_ok(c, "end_session", str_c(hash),
+		    csrf_fingerprint(&c->a, r.v, NLOGOUT))) {
 			page_error(c, 403, "access_denied",
 			    "The form expired or came from another site.");
 			return;

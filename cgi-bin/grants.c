@@ -97,7 +97,7 @@ do_password(struct ctx *c, const struct user *u, const char *hash)
 static void
 grants(struct ctx *c)
 {
-	struct str	 op = STR_NULL, token, client;
+	struct str	 op = STR_NULL, client;
 	struct user	 u;
 	const char	*hash;
 	int		 rc;
@@ -120,9 +120,7 @@ grants(struct ctx *c)
 		grants_page(c, 200, &u, hash, NULL);
 		return;
 	}
-	if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-	    csrf_cross_site(c) ||
-	    !csrf_check(c, "grants", str_c(hash), STR_NULL, token)) {
+	if (!csrf_form_ok(c, "grants", str_c(hash), STR_NULL)) {
 		resp_plain(&c->resp, 403, "the form expired or came from "
 		    "another site");
 		return;

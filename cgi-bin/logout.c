@@ -8,7 +8,7 @@
 static void
 logout(struct ctx *c)
 {
-	struct str	 token, client, uri;
+	struct str	 client, uri;
 	struct client	 cl;
 	struct user	 u;
 	const char	*hash;
@@ -20,9 +20,7 @@ logout(struct ctx *c)
 		return;
 	}
 	if (rc == 0) {
-		if (req_param(&c->req, "csrf", &token) != FORM_ONE ||
-		    csrf_cross_site(c) ||
-		    !csrf_check(c, "grants", str_c(hash), STR_NULL, token)) {
+		if (!csrf_form_ok(c, "grants", str_c(hash), STR_NULL)) {
 			resp_plain(&c->resp, 403, "the form expired or came "
 			    "from another site");
 			return;

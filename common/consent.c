@@ -37,11 +37,8 @@ consent_page(struct ctx *c, const struct areq *r, const struct user *u,
 int
 consent_form_ok(struct ctx *c, const struct areq *r, const char *session_hash)
 {
-	struct str	token;
-
-	return req_param(&c->req, "csrf", &token) == FORM_ONE &&
-	    !csrf_cross_site(c) && csrf_check(c, "consent",
-	    str_c(session_hash), authreq_fingerprint(c, r), token);
+	return csrf_form_ok(c, "consent", str_c(session_hash),
+	    authreq_fingerprint(c, r));
 }
 
 void

@@ -68,11 +68,7 @@ console_session(struct ctx *c, struct console *k, const char *action,
 int
 console_csrf_ok(struct ctx *c, const struct console *k)
 {
-	struct str	token;
-
-	return req_param(&c->req, "csrf", &token) == FORM_ONE &&
-	    !csrf_cross_site(c) &&
-	    csrf_check(c, "grants", str_c(k->hash), STR_NULL, token);
+	return csrf_form_ok(c, "grants", str_c(k->hash), STR_NULL);
 }
 
 enum login_result

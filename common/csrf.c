@@ -67,3 +67,13 @@ csrf_cross_site(struct ctx *c)
 		return 1;
 	return !str_eq(rest, c->req.host);
 }
+
+int
+csrf_form_ok(struct ctx *c, const char *purpose, struct str bind,
+    struct str extra)
+{
+	struct str	token;
+
+	return req_param(&c->req, "csrf", &token) == FORM_ONE &&
+	    !csrf_cross_site(c) && csrf_check(c, purpose, bind, extra, token);
+}

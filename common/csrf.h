@@ -24,6 +24,13 @@ int	csrf_check(struct ctx *, const char *purpose, struct str bind,
 	    struct str extra, struct str token);
 
 /*
+ * 1 if the posted form is ours: its one "csrf" field is
+ * csrf_make(purpose, bind, extra) and the request is not cross-site.
+ */
+int	csrf_form_ok(struct ctx *, const char *purpose, struct str bind,
+	    struct str extra);
+
+/*
  * 1 if a state-changing POST plainly comes from another site
  * (Sec-Fetch-Site: cross-site, or an Origin other than our Host).
  */

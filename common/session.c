@@ -97,9 +97,5 @@ session_login_form(struct ctx *c, struct tvars *v, const char *action)
 int
 session_login_form_ok(struct ctx *c)
 {
-	struct str	token;
-
-	return req_param(&c->req, "csrf", &token) == FORM_ONE &&
-	    !csrf_cross_site(c) &&
-	    csrf_check(c, "login", session_pre(c), STR_NULL, token);
+	return csrf_form_ok(c, "login", session_pre(c), STR_NULL);
 }

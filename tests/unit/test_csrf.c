@@ -5,6 +5,7 @@
 
 #include "crypto.h"
 #include "csrf.h"
+#include "fakeio.h"
 
 static struct ctx	c;
 
@@ -145,6 +146,56 @@ test_cross_site(void **state)
 	}
 }
 
+/* A posted form: its one "csrf" field, from our own site. */
+static void
+test_form_ok(void **state)
+{
+	static const struct {
+		const char	*head;		/* then ntok times "&csrf=" token */
+		int		 ntok;
+		const char	*origin;
+		int		 ok;
+	} cases[] = {
+		{ "op=x", 1, "HTTP_ORIGIN=https://as.example", 1 },
+		{ "op=x", 1, "HTTP_SEC_FETCH_SITE=same-origin", 1 },
+		{ "op=x", 2, "HTTP_ORIGIN=https://as.example", 0 },
+		{ "op=x", 0, "HTTP_ORIGIN=https://as.example", 0 },
+		{ "op=x&csrf=", 0, "HTTP_ORIGIN=https://as.example", 0 },
+		{ "op=x", 1, "HTTP_ORIGIN=https://evil.example", 0 },
+		{ "op=x", 1, "HTTP_SEC_FETCH_SITE=cross-site", 0 },
+	};
+	static struct fakeio	 f;
+	static char		 body[256], cl[48];
+	const char		*env[6] = { "REQUEST_METHOD=POST",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded",
+	    "HTTP_HOST=as.example", cl, NULL, NULL };
+	struct str		 tok;
+	size_t			 i, n;
+	int			 k;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		arena_reset(&c.a);
+		memset(&c.req, 0, sizeof(c.req));
+		tok = csrf_make(&c, "grants", STR_LIT("s1"), STR_NULL);
+		n = (size_t)snprintf(body, sizeof(body), "%s", cases[i].head);
+		for (k = 0; k < cases[i].ntok; k++)
+			n += (size_t)snprintf(body + n, sizeof(body) - n,
+			    "&csrf=%.*s", (int)tok.n, tok.p);
+		snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", strlen(body));
+		env[4] = cases[i].origin;
+		fakeio_init(&f, &c.a, env, body, strlen(body));
+		req_read(&c.req, &c.a, &f.io, REQ_BODY_MAX);
+		CASE_INT(i, csrf_form_ok(&c, "grants", STR_LIT("s1"),
+		    STR_NULL), cases[i].ok);
+		/* The same form for another session or purpose fails. */
+		CASE_INT(i, csrf_form_ok(&c, "grants", STR_LIT("s2"),
+		    STR_NULL), 0);
+		CASE_INT(i, csrf_form_ok(&c, "login", STR_LIT("s1"),
+		    STR_NULL), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -153,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_cross_site),
+		cmocka_unit_test(test_form_ok),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
