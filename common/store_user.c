@@ -57,12 +57,7 @@ int
 store_user_set_password(struct db *db, long id, const char *phc)
 {
 	char		 buf[24];
-	const char	*params[2] = { buf, phc };
-	PGresult	*res;
+	const char	*params[2] = { store_num(buf, sizeof(buf), id), phc };
 
-	snprintf(buf, sizeof(buf), "%ld", id);
-	if ((res = db_exec(db, &user_set_password, params)) == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
+	return store_run(db, &user_set_password, params);
 }
